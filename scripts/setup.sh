@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Sets up a Debian 12 machine (as root, with the .NET SDK already there) for StreamRec. Idempotent: each
+# step checks first and does nothing when its result is already in place.
+#   1. Debian packages: librdkafka1 (Kafka client library), kcat (Kafka CLI), redis-server and
+#      redis-tools, python3-rdata (reads the MovieLens data set), npm (fetches ONNX Runtime),
+#      prometheus (promtool, used by the tests). apt-get update runs first whenever anything is missing.
+#   2. ONNX Runtime 1.30.0 native library into native/ (scripts/get-onnxruntime.sh, sha256-checked).
+#   3. MovieLens latest-small into data/ml-latest-small (scripts/get-movielens.sh).
+#   4. dotnet restore.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+packages=(librdkafka1 kcat redis-server redis-tools python3-rdata npm prometheus)
+sudo_cmd=()
+if [ "$(id -u)" != 0 ]; then
+  command -v sudo >/dev/null || { echo "setup: run as root (or install sudo)" >&2; exit 1; }
+  sudo_cmd=(sudo)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+apt_updated=false
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  "${sudo_cmd[@]}" apt-get update -qq
+  apt_updated=true
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "setup: Debian packages present (${packages[*]})"
+fi
+# A redis-server installed from the package may have started as a service; StreamRec starts its own
+# servers on free ports and does not need it.
+
+bash scripts/get-onnxruntime.sh
+
+if ! bash scripts/get-movielens.sh >/dev/null 2>&1; then
+  # The data set comes from an apt package download, which needs fresh package lists.
+  if [ "$apt_updated" = false ]; then
+    "${sudo_cmd[@]}" apt-get update -qq
+  fi
+fi
+bash scripts/get-movielens.sh
+
+echo "setup: dotnet restore"
+dotnet restore StreamRec.sln --verbosity quiet
+echo "setup: done"

@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+
+namespace StreamRec.Contracts;
+
+/// <summary>Source-generated JSON (de)serialisation of the contracts: snake_case names, nulls omitted.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(RawEvent))]
+public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -1,0 +1,153 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Confluent.Kafka;
+using StreamRec.Messaging;
+
+namespace StreamRec.Embedded;
+
+/// <summary>
+/// A Kafka-protocol broker cluster inside this process: librdkafka's mock cluster, listening on
+/// loopback TCP ports, usable by any Kafka client in any process (Confluent.Kafka, kcat). It is the
+/// embedded default for the demo, the tests and <c>streamrec dev-kafka</c>; production uses a real
+/// Kafka cluster. Supports produce (idempotent), fetch, consumer groups, offset commits and
+/// transactions; it does NOT support the CreateTopics admin call, so topics are created here with
+/// <see cref="CreateTopic"/> (unknown topics are auto-created with 4 partitions). Each partition keeps
+/// only its newest ~5 MB of batches. The cluster lives until <see cref="Dispose"/>.
+/// </summary>
+public sealed class EmbeddedKafkaCluster : IDisposable
+{
+    private readonly Lock _gate = new();
+    private IntPtr _handle;
+    private IntPtr _cluster;
+
+    public EmbeddedKafkaCluster(int brokers = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(brokers, 1);
+        KafkaNativeLibrary.EnsureLoaded();
+        BrokerCount = brokers;
+
+        var errors = new byte[512];
+        var conf = LibrdkafkaMock.ConfNew();
+        // The mock cluster's own client handle never talks to a broker; keep it quiet.
+        if (LibrdkafkaMock.ConfSet(conf, "log_level", "3", errors, (nuint)errors.Length) != LibrdkafkaMock.ConfOk)
+        {
+            LibrdkafkaMock.ConfDestroy(conf);
+            throw new KafkaException(new Error(ErrorCode.Local_Fail, Text(errors)));
+        }
+
+        // rd_kafka_new takes ownership of conf on success only.
+        _handle = LibrdkafkaMock.New(LibrdkafkaMock.ProducerType, conf, errors, (nuint)errors.Length);
+        if (_handle == IntPtr.Zero)
+        {
+            LibrdkafkaMock.ConfDestroy(conf);
+            throw new KafkaException(new Error(ErrorCode.Local_Fail, $"rd_kafka_new failed: {Text(errors)}"));
+        }
+
+        _cluster = LibrdkafkaMock.ClusterNew(_handle, brokers);
+        if (_cluster == IntPtr.Zero)
+        {
+            LibrdkafkaMock.Destroy(_handle);
+            _handle = IntPtr.Zero;
+            throw new KafkaException(new Error(ErrorCode.Local_Fail, "rd_kafka_mock_cluster_new failed"));
+        }
+
+        BootstrapServers = Marshal.PtrToStringUTF8(LibrdkafkaMock.ClusterBootstraps(_cluster))
+            ?? throw new InvalidOperationException("The mock cluster reported no bootstrap address.");
+    }
+
+    /// <summary>
+    /// Client settings for consumers of this cluster. The mock group coordinator lets a rebalance of a
+    /// non-empty group wait for half the session timeout (librdkafka's rdkafka_mock_cgrp.c); with the
+    /// default 45 s a cooperative rebalance (two rounds) takes about 45 s. A 6 s session timeout makes it
+    /// take seconds, as on a real broker. Real clusters keep their own defaults.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ClientSettings { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["session.timeout.ms"] = "6000",
+        ["heartbeat.interval.ms"] = "500",
+    };
+
+    /// <summary>Comma-separated 127.0.0.1:port list of the brokers.</summary>
+    public string BootstrapServers { get; }
+
+    public int BrokerCount { get; }
+
+    /// <summary>Creates a topic (idempotent for an existing topic with the same layout).</summary>
+    public void CreateTopic(string topic, int partitions, int replicationFactor = 1)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(topic);
+        ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(replicationFactor, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(replicationFactor, BrokerCount);
+        Check(LibrdkafkaMock.TopicCreate(Cluster, topic, partitions, replicationFactor), $"create topic '{topic}'");
+    }
+
+    /// <summary>Takes a broker (1-based id) off the network: fault injection for reliability tests.</summary>
+    public void SetBrokerDown(int brokerId) =>
+        Check(LibrdkafkaMock.BrokerSetDown(Cluster, brokerId), $"set broker {brokerId} down");
+
+    public void SetBrokerUp(int brokerId) =>
+        Check(LibrdkafkaMock.BrokerSetUp(Cluster, brokerId), $"set broker {brokerId} up");
+
+    public void SetBrokerRoundTripTime(int brokerId, TimeSpan rtt) =>
+        Check(LibrdkafkaMock.BrokerSetRtt(Cluster, brokerId, (int)rtt.TotalMilliseconds), $"set broker {brokerId} rtt");
+
+    public void SetPartitionLeader(string topic, int partition, int brokerId) =>
+        Check(LibrdkafkaMock.PartitionSetLeader(Cluster, topic, partition, brokerId),
+            $"move leader of {topic}[{partition}] to broker {brokerId}");
+
+    /// <summary>
+    /// Makes the next requests of one Kafka API (e.g. 0 = Produce, 1 = Fetch, 8 = OffsetCommit) fail with
+    /// the given errors, in order.
+    /// </summary>
+    public void PushRequestErrors(short apiKey, params ErrorCode[] errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        var codes = Array.ConvertAll(errors, e => (int)e);
+        LibrdkafkaMock.PushRequestErrorsArray(Cluster, apiKey, (nuint)codes.Length, codes);
+    }
+
+    public void ClearRequestErrors(short apiKey) => LibrdkafkaMock.ClearRequestErrors(Cluster, apiKey);
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            // An explicitly created mock cluster must be destroyed before the handle it was created on.
+            if (_cluster != IntPtr.Zero)
+            {
+                LibrdkafkaMock.ClusterDestroy(_cluster);
+            }
+
+            if (_handle != IntPtr.Zero)
+            {
+                LibrdkafkaMock.Destroy(_handle);
+                _handle = IntPtr.Zero;
+                _cluster = IntPtr.Zero;
+            }
+        }
+    }
+
+    private IntPtr Cluster
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_cluster == IntPtr.Zero, this);
+            return _cluster;
+        }
+    }
+
+    private static void Check(int err, string what)
+    {
+        if (err != 0)
+        {
+            throw new KafkaException(new Error((ErrorCode)err, $"Embedded broker: cannot {what}: {LibrdkafkaMock.ErrorText(err)}"));
+        }
+    }
+
+    private static string Text(byte[] buffer)
+    {
+        var end = Array.IndexOf(buffer, (byte)0);
+        return Encoding.UTF8.GetString(buffer, 0, end < 0 ? buffer.Length : end);
+    }
+}

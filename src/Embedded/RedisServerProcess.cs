@@ -1,0 +1,217 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+
+namespace StreamRec.Embedded;
+
+/// <summary>
+/// A real redis-server child process on a loopback port, for the demo and the integration tests. It runs
+/// in the foreground (not daemonized) so this process owns it and stops it on <see cref="Dispose"/>.
+/// </summary>
+public sealed class RedisServerProcess : IDisposable
+{
+    private readonly string _executable;
+    private readonly bool _appendOnly;
+    private readonly string? _ownedDataDirectory;
+    private readonly StringBuilder _output = new();
+    private Process _process;
+
+    private RedisServerProcess(string executable, int port, string dataDirectory, string? ownedDataDirectory, bool appendOnly)
+    {
+        _executable = executable;
+        _appendOnly = appendOnly;
+        Port = port;
+        DataDirectory = dataDirectory;
+        _ownedDataDirectory = ownedDataDirectory;
+        _process = Launch();
+    }
+
+    public int Port { get; }
+
+    public string DataDirectory { get; }
+
+    /// <summary>StackExchange.Redis configuration string for this server.</summary>
+    public string ConnectionString => $"127.0.0.1:{Port}";
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Starts redis-server and waits until it answers PING.</summary>
+    public static async Task<RedisServerProcess> StartAsync(RedisServerOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new RedisServerOptions();
+        var executable = options.Executable ?? FindExecutable();
+        var ownedDirectory = options.DataDirectory is null ? Directory.CreateTempSubdirectory("streamrec-redis-").FullName : null;
+        var dataDirectory = options.DataDirectory ?? ownedDirectory!;
+
+        // A port found free can be taken before redis binds it; retry a few times on a fresh port.
+        const int attempts = 5;
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = options.Port != 0 ? options.Port : LoopbackPorts.GetFree();
+            var server = new RedisServerProcess(executable, port, dataDirectory, ownedDirectory, options.AppendOnly);
+            try
+            {
+                await server.WaitUntilReadyAsync(options.StartTimeout, cancellationToken).ConfigureAwait(false);
+                return server;
+            }
+            catch (InvalidOperationException) when (attempt < attempts && options.Port == 0 && server.HasExited)
+            {
+                server.Stop();
+            }
+            catch
+            {
+                server.Dispose();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Kills the server with SIGKILL (no shutdown, as in a crash) and starts it again on the same port and
+    /// data directory; with <see cref="RedisServerOptions.AppendOnly"/> it reloads its append-only file.
+    /// </summary>
+    public async Task CrashAndRestartAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        Stop();
+        _process.Dispose();
+        _process = Launch();
+        await WaitUntilReadyAsync(timeout ?? TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops the server and deletes the data directory it created.</summary>
+    public void Dispose()
+    {
+        Stop();
+        _process.Dispose();
+        if (_ownedDataDirectory is not null && Directory.Exists(_ownedDataDirectory))
+        {
+            Directory.Delete(_ownedDataDirectory, recursive: true);
+        }
+    }
+
+    private void Stop()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+    }
+
+    private Process Launch()
+    {
+        var start = new ProcessStartInfo(_executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = DataDirectory,
+        };
+        foreach (var argument in new[]
+                 {
+                     "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     "--bind", "127.0.0.1",
+                     "--save", "",
+                     "--appendonly", _appendOnly ? "yes" : "no",
+                     "--appendfsync", "everysec",
+                     "--dir", DataDirectory,
+                     "--daemonize", "no",
+                 })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {_executable}.");
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    private async Task WaitUntilReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException(
+                    $"redis-server exited with code {_process.ExitCode} while starting on port {Port}:\n{Output()}");
+            }
+
+            if (await AnswersPingAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"redis-server on port {Port} did not answer PING within {timeout}:\n{Output()}");
+            }
+
+            await Task.Delay(25, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> AnswersPingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync("127.0.0.1", Port, cancellationToken).ConfigureAwait(false);
+            var stream = client.GetStream();
+            await stream.WriteAsync("PING\r\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+            var buffer = new byte[64];
+            var read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            // "-LOADING" while an AOF is replayed: not ready yet.
+            return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private string Output()
+    {
+        lock (_output)
+        {
+            return _output.ToString();
+        }
+    }
+
+    private static string FindExecutable()
+    {
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        foreach (var directory in path.Split(':', StringSplitOptions.RemoveEmptyEntries).Append("/usr/bin").Append("/usr/local/bin"))
+        {
+            var candidate = Path.Combine(directory, "redis-server");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException(
+            "redis-server was not found on PATH. Install it with 'apt-get install -y redis-server' (scripts/setup.sh does this).",
+            "redis-server");
+    }
+}

@@ -1,0 +1,55 @@
+namespace StreamRec.Onnx;
+
+/// <summary>How an <see cref="OnnxSession"/> runs its model. Defaults suit the embedder on a small CPU box.</summary>
+public sealed record OnnxSessionOptions
+{
+    /// <summary>
+    /// Threads ONNX Runtime may use inside one operator. Default 1: on the 2-core machines this project
+    /// is measured on, one thread is as fast as two for the encoder, and leaves a core for the Kafka
+    /// loop; 0 lets ORT use one per physical core.
+    /// </summary>
+    public int IntraOpThreads { get; init; } = 1;
+
+    public OnnxGraphOptimizationLevel GraphOptimizationLevel { get; init; } = OnnxGraphOptimizationLevel.All;
+
+    /// <summary><see cref="OnnxExecutionProviders.Cpu"/> (default) or <see cref="OnnxExecutionProviders.Cuda"/>.</summary>
+    public string ExecutionProvider { get; init; } = OnnxExecutionProviders.Cpu;
+
+    /// <summary>The GPU to use when <see cref="ExecutionProvider"/> is CUDA.</summary>
+    public int CudaDeviceId { get; init; }
+
+    /// <summary>
+    /// When the requested GPU provider cannot be loaded, log a warning and run on the CPU (true, the
+    /// default, so that one image runs everywhere) or fail session creation (false, for deployments
+    /// where a silent CPU fallback would breach latency objectives).
+    /// </summary>
+    public bool AllowCpuFallback { get; init; } = true;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first impossible setting.</summary>
+    public void Validate()
+    {
+        if (IntraOpThreads < 0)
+        {
+            throw new ArgumentException($"IntraOpThreads must be 0 (ORT default) or positive, not {IntraOpThreads}.", nameof(IntraOpThreads));
+        }
+
+        if (!Enum.IsDefined(GraphOptimizationLevel))
+        {
+            throw new ArgumentException($"Unknown graph optimization level {(int)GraphOptimizationLevel}.", nameof(GraphOptimizationLevel));
+        }
+
+        if (!IsProvider(OnnxExecutionProviders.Cpu) && !IsProvider(OnnxExecutionProviders.Cuda))
+        {
+            throw new ArgumentException(
+                $"Unknown execution provider '{ExecutionProvider}'; expected '{OnnxExecutionProviders.Cpu}' or '{OnnxExecutionProviders.Cuda}'.",
+                nameof(ExecutionProvider));
+        }
+
+        if (CudaDeviceId < 0)
+        {
+            throw new ArgumentException($"CudaDeviceId must be non-negative, not {CudaDeviceId}.", nameof(CudaDeviceId));
+        }
+    }
+
+    internal bool IsProvider(string provider) => string.Equals(ExecutionProvider, provider, StringComparison.OrdinalIgnoreCase);
+}

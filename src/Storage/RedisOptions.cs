@@ -1,0 +1,19 @@
+namespace StreamRec.Storage;
+
+/// <summary>How StreamRec reaches Redis (user state, item vectors, privacy ledger).</summary>
+public sealed class RedisOptions
+{
+    public const string SectionName = "Redis";
+
+    /// <summary>StackExchange.Redis configuration string, e.g. "redis-0:6379,redis-1:6379". Empty means the embedded server in the demo.</summary>
+    public string Configuration { get; set; } = "";
+
+    /// <summary>Password (from a Secret in Kubernetes); never logged.</summary>
+    public string? Password { get; set; }
+
+    public bool Tls { get; set; }
+
+    public int Database { get; set; }
+
+    public int ConnectTimeoutMs { get; set; } = 5000;
+}

@@ -1,0 +1,137 @@
+using Confluent.Kafka;
+using StreamRec.IntegrationTests.Infrastructure;
+using StreamRec.Messaging;
+
+namespace StreamRec.IntegrationTests.Kafka;
+
+[Collection(KafkaCollection.Name)]
+public sealed class TransactionTests(EmbeddedKafkaFixture kafka)
+{
+    private static readonly TimeSpan TxnTimeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public void Consume_transform_produce_transactions_deliver_every_output_once_to_read_committed_readers()
+    {
+        const int inputs = 1_000;
+        var (input, output, group) = Topics();
+        KafkaTestClients.ProduceAll(kafka.Options, input, Enumerable.Range(0, inputs).Select(i => ($"u{i % 37}", $"{i}")));
+
+        // InitTransactions, then per batch BeginTransaction, produce, SendOffsetsToTransaction, CommitTransaction:
+        // every call of the protocol must succeed against the broker.
+        using var processor = new TransactionalProcessor(kafka.Options, input, group);
+        Assert.Equal(inputs, processor.TransformAll(output, inputs));
+        processor.Close();
+
+        var committedView = KafkaTestClients.ReadToEnd(kafka.Options, output, readCommitted: true, TimeSpan.FromSeconds(60));
+        var expected = Enumerable.Range(0, inputs).Select(i => $"out:{i}").Order(StringComparer.Ordinal);
+        Assert.Equal(expected, committedView.Select(r => r.Message.Value).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// Pins the limits of the EMBEDDED broker's transactions, which StreamRec must never rely on. In
+    /// librdkafka 2.0.2's mock cluster (src/rdkafka_mock_handlers.c) transactions are protocol only:
+    /// TxnOffsetCommit validates and answers but stores no offset, EndTxn writes no commit/abort markers,
+    /// and Fetch always returns an empty AbortedTransactions list with LastStableOffset = high watermark.
+    /// So a read_committed consumer sees records of aborted transactions, and offsets sent with a
+    /// committed transaction are not committed for the group. A real Kafka cluster does both. StreamRec's
+    /// stages get exactly-once effects from idempotent, offset-keyed state updates and id-based
+    /// deduplication instead. If a future librdkafka implements these, this test fails, and transactional
+    /// isolation can then be tested here for real.
+    /// </summary>
+    [Fact]
+    public void Embedded_broker_transactions_neither_hide_aborted_records_nor_store_offsets()
+    {
+        var (input, output, group) = Topics();
+        KafkaTestClients.ProduceAll(kafka.Options, input, Enumerable.Range(0, 10).Select(i => ("k", $"{i}")));
+        using (var processor = new TransactionalProcessor(kafka.Options, input, group))
+        {
+            Assert.Equal(10, processor.TransformAll(output, 10));
+            processor.Close();
+        }
+
+        using var producer = new ProducerBuilder<string, string>(
+            KafkaClientConfigs.Producer(kafka.Options, transactionalId: UniqueNames.Next("txn-id"))).Build();
+        producer.InitTransactions(TxnTimeout);
+        producer.BeginTransaction();
+        producer.Produce(output, new Message<string, string> { Key = "k", Value = "aborted" });
+        producer.Flush(TxnTimeout);
+        producer.AbortTransaction(TxnTimeout);
+
+        var seen = KafkaTestClients.ReadToEnd(kafka.Options, output, readCommitted: true, TimeSpan.FromSeconds(60));
+        Assert.Contains(seen, r => r.Message.Value == "aborted");
+
+        using var probe = new ConsumerBuilder<string, string>(KafkaClientConfigs.Consumer(kafka.Options, group)).Build();
+        var committed = probe.Committed(Enumerable.Range(0, 4).Select(p => new TopicPartition(input, p)), TimeSpan.FromSeconds(10));
+        Assert.All(committed, c => Assert.Equal(Offset.Unset, c.Offset));
+    }
+
+    private (string Input, string Output, string Group) Topics()
+    {
+        var input = UniqueNames.Next("txn-in");
+        var output = UniqueNames.Next("txn-out");
+        kafka.Cluster.CreateTopic(input, partitions: 4);
+        kafka.Cluster.CreateTopic(output, partitions: 4);
+        return (input, output, UniqueNames.Next("txn-group"));
+    }
+
+    /// <summary>Consume-transform-produce in transactions of up to 100 records, input offsets sent with each.</summary>
+    private sealed class TransactionalProcessor : IDisposable
+    {
+        private readonly IConsumer<string, string> _consumer;
+        private readonly IProducer<string, string> _producer;
+
+        public TransactionalProcessor(KafkaOptions options, string input, string group)
+        {
+            var consumerConfig = KafkaClientConfigs.Consumer(options, group, readCommitted: true);
+            consumerConfig.EnableAutoCommit = false; // offsets are committed inside the transactions
+            _consumer = new ConsumerBuilder<string, string>(consumerConfig).Build();
+            _producer = new ProducerBuilder<string, string>(
+                KafkaClientConfigs.Producer(options, transactionalId: UniqueNames.Next("txn-id"))).Build();
+            _producer.InitTransactions(TxnTimeout);
+            _consumer.Subscribe(input);
+        }
+
+        /// <summary>Transforms until <paramref name="count"/> inputs were handled.</summary>
+        public int TransformAll(string output, int count)
+        {
+            var transformed = 0;
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (transformed < count && DateTime.UtcNow < deadline)
+            {
+                var batch = new List<ConsumeResult<string, string>>();
+                while (batch.Count < 100 && _consumer.Consume(TimeSpan.FromMilliseconds(100)) is { } result)
+                {
+                    batch.Add(result);
+                }
+
+                if (batch.Count == 0)
+                {
+                    continue;
+                }
+
+                _producer.BeginTransaction();
+                foreach (var record in batch)
+                {
+                    _producer.Produce(output, new Message<string, string> { Key = record.Message.Key, Value = $"out:{record.Message.Value}" });
+                }
+
+                var next = batch.GroupBy(r => r.TopicPartition)
+                    .Select(g => new TopicPartitionOffset(g.Key, g.Max(r => r.Offset.Value) + 1));
+                _producer.SendOffsetsToTransaction(next, _consumer.ConsumerGroupMetadata, TxnTimeout);
+                _producer.CommitTransaction(TxnTimeout);
+
+                transformed += batch.Count;
+            }
+
+            return transformed;
+        }
+
+        public void Close() => _consumer.Close();
+
+        public void Dispose()
+        {
+            _consumer.Dispose();
+            _producer.Dispose();
+        }
+    }
+}

@@ -29,22 +29,25 @@ median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 now() { date +%s.%N; }
 
 echo "raw-limits: building (Release)" >&2
-dotnet build src/Cli -c Release --nologo --verbosity quiet
-dotnet build bench/StreamRec.Benchmarks -c Release --nologo --verbosity quiet
+dotnet build src/Cli -c Release --nologo --verbosity quiet >&2
+dotnet build bench/StreamRec.Benchmarks -c Release --nologo --verbosity quiet >&2
 streamrec=(dotnet src/Cli/bin/Release/net10.0/streamrec.dll)
 
 # --- Kafka: kcat against the embedded broker -------------------------------------------------------
-"${streamrec[@]}" dev-kafka --topic warmup:1 --bootstrap-file "$work/bootstrap" >"$work/broker.log" 2>&1 &
+# 32 partitions per topic keep each partition under the broker's ~5 MB per-partition retention.
+topic_args=()
+for r in $(seq 1 "$repeat"); do topic_args+=(--topic "raw-limits-$r:32"); done
+"${streamrec[@]}" dev-kafka "${topic_args[@]}" --bootstrap-file "$work/bootstrap" >"$work/broker.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 200); do [ -s "$work/bootstrap" ] && break; sleep 0.05; done
 [ -s "$work/bootstrap" ] || { echo "raw-limits: embedded broker did not start" >&2; cat "$work/broker.log" >&2; exit 1; }
 bootstrap=$(cat "$work/bootstrap")
 
-# 200-byte values keyed like user ids; 32 partitions keep each under the broker's ~5 MB per partition.
+# 200-byte values keyed like user ids.
 awk -v n="$messages" 'BEGIN { pad = sprintf("%180s", ""); gsub(/ /, "x", pad); for (i = 0; i < n; i++) printf "user-%d:%d-%s\n", i % 5000, i, pad }' >"$work/records"
 produce_rates=() consume_rates=()
 for r in $(seq 1 "$repeat"); do
-  topic="raw-limits-$r-$$"
+  topic="raw-limits-$r"
   start=$(now)
   kcat -P -b "$bootstrap" -t "$topic" -K: -X linger.ms=5 -X batch.num.messages=10000 \
     -X queue.buffering.max.messages=1000000 -X topic.partitioner=murmur2_random <"$work/records" 2>>"$work/kcat.log"
@@ -73,7 +76,7 @@ for r in $(seq 1 "$repeat"); do
   redis_runs[set_p1]+="$(rb -P 1 -t set -c 1) "
   echo "raw-limits: redis run $r/$repeat done" >&2
 done
-redis_median() { tr ' ' '\n' <<<"${redis_runs[$1]}" | grep -v '^$' | median; }
+redis_median() { tr ' ' '\n' <<<"${redis_runs[$1]}" | grep -v '^$' | median | xargs printf '%.0f'; }
 
 # --- ONNX Runtime: raw rows/s of the encoder model --------------------------------------------------
 onnx_table=$(dotnet bench/StreamRec.Benchmarks/bin/Release/net10.0/streamrec-bench.dll onnx)

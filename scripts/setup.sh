@@ -11,7 +11,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
-packages=(librdkafka1 kcat redis-server redis-tools python3-rdata npm prometheus)
+packages=(librdkafka1 kcat redis-server redis-tools python3-rdata prometheus)
 sudo_cmd=()
 if [ "$(id -u)" != 0 ]; then
   command -v sudo >/dev/null || { echo "setup: run as root (or install sudo)" >&2; exit 1; }
@@ -22,6 +22,9 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# npm may come with another Node.js distribution (e.g. NodeSource's nodejs, which conflicts with
+# Debian's npm package): only install Debian's when there is no npm at all.
+command -v npm >/dev/null || missing+=(npm)
 apt_updated=false
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${missing[*]}"

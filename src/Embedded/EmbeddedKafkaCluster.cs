@@ -56,12 +56,12 @@ public sealed class EmbeddedKafkaCluster : IDisposable
     }
 
     /// <summary>
-    /// Client settings for consumers of this cluster. The mock group coordinator lets a rebalance of a
+    /// Settings for consumers of this cluster (<see cref="Messaging.KafkaOptions.Consumer"/>). The mock group coordinator lets a rebalance of a
     /// non-empty group wait for half the session timeout (librdkafka's rdkafka_mock_cgrp.c); with the
     /// default 45 s a cooperative rebalance (two rounds) takes about 45 s. A 6 s session timeout makes it
     /// take seconds, as on a real broker. Real clusters keep their own defaults.
     /// </summary>
-    public static IReadOnlyDictionary<string, string> ClientSettings { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    public static IReadOnlyDictionary<string, string> ConsumerSettings { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["session.timeout.ms"] = "6000",
         ["heartbeat.interval.ms"] = "500",

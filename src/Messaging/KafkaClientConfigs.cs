@@ -3,9 +3,10 @@ using Confluent.Kafka;
 namespace StreamRec.Messaging;
 
 /// <summary>
-/// Producer and consumer settings StreamRec uses everywhere, built from <see cref="KafkaOptions"/>.
-/// Defaults follow Confluent's guidance for at-least-once workers: idempotent producers, offsets stored
-/// by the application only after a record is fully processed.
+/// Producer and consumer settings StreamRec uses everywhere, built from <see cref="KafkaOptions"/>:
+/// tunable defaults first, then the operator's pass-through settings (which may override them), then the
+/// few settings the workers' correctness rests on, which nothing overrides: idempotent producers, offsets
+/// stored by the application only after a record is fully processed.
 /// <para>
 /// Assignment is eager (round-robin), not cooperative-sticky, for a measured reason: with Confluent.Kafka
 /// 1.9.3 on librdkafka 2.0.2, when a cooperative member's partitions are LOST (it missed a rebalance
@@ -21,14 +22,17 @@ public static class KafkaClientConfigs
     {
         ArgumentNullException.ThrowIfNull(options);
         KafkaNativeLibrary.EnsureLoaded();
-        var config = new ProducerConfig(PassThrough(options))
+        var config = new ProducerConfig
         {
-            BootstrapServers = options.BootstrapServers,
-            EnableIdempotence = true,
-            Acks = Acks.All,
             LingerMs = 5,
             CompressionType = CompressionType.Lz4,
         };
+        Apply(config, options.Client, options.Producer);
+
+        config.BootstrapServers = options.BootstrapServers;
+        // Retries never duplicate or reorder a key's records.
+        config.EnableIdempotence = true;
+        config.Acks = Acks.All;
         if (transactionalId is not null)
         {
             config.TransactionalId = transactionalId;
@@ -42,21 +46,29 @@ public static class KafkaClientConfigs
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(groupId);
         KafkaNativeLibrary.EnsureLoaded();
-        return new ConsumerConfig(PassThrough(options))
+        var config = new ConsumerConfig
         {
-            BootstrapServers = options.BootstrapServers,
-            GroupId = groupId,
             AutoOffsetReset = AutoOffsetReset.Earliest,
-            // The application stores an offset only once the record's effects are durable; librdkafka
-            // then commits stored offsets in the background. Nothing is skipped after a crash.
-            EnableAutoOffsetStore = false,
             EnableAutoCommit = true,
             AutoCommitIntervalMs = 1000,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.RoundRobin,
-            IsolationLevel = readCommitted ? IsolationLevel.ReadCommitted : IsolationLevel.ReadUncommitted,
         };
+        Apply(config, options.Client, options.Consumer);
+
+        config.BootstrapServers = options.BootstrapServers;
+        config.GroupId = groupId;
+        // The application stores an offset only once the record's effects are durable; librdkafka then
+        // commits stored offsets in the background. Nothing is skipped after a crash.
+        config.EnableAutoOffsetStore = false;
+        config.IsolationLevel = readCommitted ? IsolationLevel.ReadCommitted : IsolationLevel.ReadUncommitted;
+        return config;
     }
 
-    private static Dictionary<string, string> PassThrough(KafkaOptions options) =>
-        new(options.Client, StringComparer.Ordinal);
+    private static void Apply(ClientConfig config, Dictionary<string, string> shared, Dictionary<string, string> specific)
+    {
+        foreach (var (key, value) in shared.Concat(specific))
+        {
+            config.Set(key, value);
+        }
+    }
 }

@@ -14,5 +14,11 @@ public sealed class KafkaOptions
     /// <summary>Extra librdkafka properties applied to every producer and consumer.</summary>
     public Dictionary<string, string> Client { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Extra librdkafka properties for producers only (applied after <see cref="Client"/>).</summary>
+    public Dictionary<string, string> Producer { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Extra librdkafka properties for consumers only (applied after <see cref="Client"/>).</summary>
+    public Dictionary<string, string> Consumer { get; set; } = new(StringComparer.Ordinal);
+
     public TopicNames Topics { get; set; } = new();
 }

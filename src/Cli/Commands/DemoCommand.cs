@@ -51,7 +51,11 @@ public static class DemoCommand
             var ping = await connection.GetDatabase().PingAsync();
             Console.WriteLine($"demo: redis-server at {redis.ConnectionString} (ping {ping.TotalMilliseconds:0.0} ms).");
 
-            var kafka = new KafkaOptions { BootstrapServers = cluster.BootstrapServers };
+            var kafka = new KafkaOptions
+            {
+                BootstrapServers = cluster.BootstrapServers,
+                Consumer = new Dictionary<string, string>(EmbeddedKafkaCluster.ConsumerSettings, StringComparer.Ordinal),
+            };
             var result = await new EventReplayer(KafkaClientConfigs.Producer(kafka), topics.Raw, parse.GetValue(rate))
                 .RunAsync(events, cancellationToken);
             var inTopic = CountRecords(kafka, topics.Raw, parse.GetValue(partitions));

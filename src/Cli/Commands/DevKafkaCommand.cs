@@ -58,11 +58,6 @@ public static class DevKafkaCommand
                 cluster.CreateTopic(topic.Name, topic.Partitions);
             }
 
-            if (parse.GetValue(bootstrapFile) is { } file)
-            {
-                await File.WriteAllTextAsync(file.FullName, cluster.BootstrapServers + "\n", cancellationToken);
-            }
-
             Console.WriteLine($"Embedded Kafka broker ({cluster.BrokerCount} broker(s), librdkafka {KafkaNativeLibrary.Version}) listening.");
             Console.WriteLine($"bootstrap.servers={cluster.BootstrapServers}");
             foreach (var topic in requested)
@@ -71,6 +66,12 @@ public static class DevKafkaCommand
             }
 
             Console.WriteLine("Unknown topics are auto-created with 4 partitions. Press Ctrl-C to stop.");
+            if (parse.GetValue(bootstrapFile) is { } file)
+            {
+                // Written last: a script that waits for this file finds the broker and its topics ready.
+                await File.WriteAllTextAsync(file.FullName, cluster.BootstrapServers + "\n", cancellationToken);
+            }
+
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken);

@@ -12,7 +12,7 @@ public sealed class EmbeddedKafkaFixture : IDisposable
         Options = new KafkaOptions
         {
             BootstrapServers = Cluster.BootstrapServers,
-            Client = new Dictionary<string, string>(EmbeddedKafkaCluster.ClientSettings, StringComparer.Ordinal),
+            Consumer = new Dictionary<string, string>(EmbeddedKafkaCluster.ConsumerSettings, StringComparer.Ordinal),
         };
     }
 

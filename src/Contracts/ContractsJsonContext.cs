@@ -7,4 +7,5 @@ namespace StreamRec.Contracts;
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(RawEvent))]
+[JsonSerializable(typeof(CleanEvent))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

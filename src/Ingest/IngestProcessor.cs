@@ -1,0 +1,79 @@
+using System.Diagnostics.Metrics;
+using System.Text;
+using System.Text.Json;
+using Confluent.Kafka;
+using StreamRec.Contracts;
+using StreamRec.Messaging;
+using StreamRec.Messaging.Stages;
+
+namespace StreamRec.Ingest;
+
+/// <summary>
+/// The Ingest stage's work on a micro-batch: every raw record becomes exactly one output, either a
+/// <see cref="CleanEvent"/> on the clean topic, keyed by the user's pseudonym (raw id, headers and unused
+/// fields dropped), or the unchanged record on the dead-letter topic with the reason headers. So
+/// consumed = forwarded + dead-lettered, in the counters as in the topics.
+/// </summary>
+public sealed class IngestProcessor(RawEventValidator validator, Pseudonymizer pseudonymizer, TopicNames topics, TimeProvider clock) : IBatchProcessor
+{
+    public const string Stage = "ingest";
+
+    private static readonly Counter<long> Forwarded = StreamRecMetrics.Meter.CreateCounter<long>(
+        "streamrec_events_forwarded_total", description: "Records a stage wrote to its output topic.");
+
+    private static readonly Counter<long> DeadLettered = StreamRecMetrics.Meter.CreateCounter<long>(
+        "streamrec_events_dead_lettered_total", description: "Records sent to the dead-letter topic, by reason.");
+
+    private static readonly KeyValuePair<string, object?> StageTag = new("stage", Stage);
+
+    public string StageName => Stage;
+
+    public ValueTask<IReadOnlyList<OutgoingRecord>> ProcessAsync(IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var outputs = new OutgoingRecord[batch.Count];
+        var forwarded = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var record = batch[i];
+            var result = validator.Validate(record.Message.Value);
+            if (result.IsValid)
+            {
+                outputs[i] = Forward(result.Event, record);
+                forwarded++;
+            }
+            else
+            {
+                outputs[i] = new OutgoingRecord(topics.DeadLetter, DeadLetterHeaders.Wrap(record, Stage, result.Reason, result.Detail, clock.GetUtcNow()));
+                DeadLettered.Add(1, new KeyValuePair<string, object?>("reason", result.Reason));
+            }
+        }
+
+        Forwarded.Add(forwarded, StageTag);
+        return ValueTask.FromResult<IReadOnlyList<OutgoingRecord>>(outputs);
+    }
+
+    private OutgoingRecord Forward(ValidatedEvent validated, ConsumeResult<byte[]?, byte[]?> source)
+    {
+        var user = pseudonymizer.Pseudonymize(validated.RawUserId);
+        var clean = new CleanEvent
+        {
+            EventId = validated.EventId,
+            User = user,
+            ItemId = validated.ItemId,
+            Type = validated.Type,
+            Weight = validated.Weight,
+            Ts = validated.TimestampMs,
+            Title = validated.Title,
+            Categories = validated.Categories,
+            Tags = validated.Tags,
+        };
+        return new OutgoingRecord(topics.Clean, new Message<byte[]?, byte[]?>
+        {
+            Key = Encoding.UTF8.GetBytes(user),
+            Value = JsonSerializer.SerializeToUtf8Bytes(clean, ContractsJsonContext.Default.CleanEvent),
+            // The producer's timestamp is kept; its headers are not (they could carry identifying data).
+            Timestamp = source.Message.Timestamp,
+        });
+    }
+}

@@ -1,0 +1,21 @@
+using Confluent.Kafka;
+
+namespace StreamRec.Messaging.Stages;
+
+/// <summary>
+/// The work of one pipeline stage on a micro-batch of input records. <see cref="StageLoop"/> consumes
+/// the batch, calls this, delivers every returned record, and only then stores the input offsets: a
+/// record's effects are durable before it counts as consumed (at-least-once).
+/// </summary>
+public interface IBatchProcessor
+{
+    /// <summary>The stage's name, used as the metric label and in logs (e.g. "ingest").</summary>
+    string StageName { get; }
+
+    /// <summary>
+    /// Processes a batch (records of several partitions, in partition order) and returns the records to
+    /// publish. A bad input record must become a dead-letter record, not an exception: an exception here
+    /// stops the stage (nothing of the batch is committed, so it is processed again after a restart).
+    /// </summary>
+    ValueTask<IReadOnlyList<OutgoingRecord>> ProcessAsync(IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> batch, CancellationToken cancellationToken);
+}

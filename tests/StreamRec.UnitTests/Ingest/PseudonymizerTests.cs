@@ -1,0 +1,39 @@
+using System.Security.Cryptography;
+using System.Text;
+using StreamRec.Ingest;
+
+namespace StreamRec.UnitTests.Ingest;
+
+public sealed class PseudonymizerTests
+{
+    private static readonly byte[] Key = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray();
+
+    [Fact]
+    public void Pseudonym_is_the_truncated_hmac_sha256_of_the_id_in_hex()
+    {
+        using var hmac = new HMACSHA256(Key);
+        var expected = Convert.ToHexStringLower(hmac.ComputeHash(Encoding.UTF8.GetBytes("user-ü-42"))[..16]);
+
+        Assert.Equal(expected, new Pseudonymizer(Key).Pseudonymize("user-ü-42"));
+        Assert.Equal(32, expected.Length);
+    }
+
+    [Fact]
+    public void Pseudonym_is_stable_for_a_key_and_unrelated_under_another_key()
+    {
+        var first = new Pseudonymizer(Key);
+        var other = new Pseudonymizer(Key.Select(b => (byte)(b ^ 0xFF)).ToArray());
+
+        Assert.Equal(first.Pseudonymize("42"), new Pseudonymizer(Key).Pseudonymize("42"));
+        Assert.NotEqual(first.Pseudonymize("42"), first.Pseudonymize("43"));
+        Assert.NotEqual(first.Pseudonymize("42"), other.Pseudonymize("42"));
+        Assert.DoesNotContain("42", first.Pseudonymize("42")[..2], StringComparison.Ordinal); // not a prefix-preserving encoding
+    }
+
+    [Fact]
+    public void Configured_length_is_respected_and_short_keys_are_refused()
+    {
+        Assert.Equal(16, new Pseudonymizer(Key, bytes: 8).Pseudonymize("42").Length);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Pseudonymizer(new byte[16]));
+    }
+}

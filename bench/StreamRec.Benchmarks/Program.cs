@@ -1,4 +1,6 @@
 using StreamRec.Benchmarks;
+using StreamRec.Benchmarks.Embedding;
+using StreamRec.Benchmarks.Ingest;
 using StreamRec.Benchmarks.Onnx;
 
 // streamrec-bench <benchmark> [--option value ...]
@@ -7,6 +9,8 @@ using StreamRec.Benchmarks.Onnx;
 IBenchmark[] benchmarks =
 [
     new OnnxEncoderBenchmark(),
+    new EmbedderBenchmark(),
+    new IngestBenchmark(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")

@@ -9,20 +9,24 @@ namespace StreamRec.Messaging.Stages;
 /// <item>consume a micro-batch (up to <see cref="StageLoopOptions.MaxBatchSize"/> records or
 /// <see cref="StageLoopOptions.MaxBatchWait"/> after the first one);</item>
 /// <item>let the <see cref="IBatchProcessor"/> turn it into output records;</item>
-/// <item>produce them and wait until the broker acknowledged every one (a failed delivery stops the stage);</item>
-/// <item>store each input partition's next offset; librdkafka commits stored offsets in the background
-/// and on close.</item>
+/// <item>produce them without waiting: the next batch is consumed while the broker acknowledges this
+/// one (up to <see cref="StageLoopOptions.MaxInFlightBatches"/> batches in flight);</item>
+/// <item>once every output of a batch, and of every batch before it, is acknowledged, store each input
+/// partition's next offset; librdkafka commits stored offsets in the background and on close. A failed
+/// delivery stops the stage before that batch's offsets are stored.</item>
 /// </list>
-/// A rebalance happens only inside Consume, i.e. between batches or while one is being filled; the
-/// revoked/lost handlers drop the unprocessed part (the next owner reads it again from the committed
-/// offset) and commit what was already stored. A crash at any point therefore replays, never skips:
-/// downstream stages are idempotent by offset and event id.
+/// A rebalance happens only inside Consume. The revoked handler waits for the outputs in flight, stores
+/// and commits their offsets, and drops the batch being filled (the next owner reads it again from the
+/// committed offset); the lost handler stores nothing. A crash at any point therefore replays, never
+/// skips: downstream stages are idempotent by offset and event id.
 /// </summary>
 public sealed partial class StageLoop(KafkaOptions kafka, StageLoopOptions options, IBatchProcessor processor, ILogger logger)
 {
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(100);
 
     private readonly List<ConsumeResult<byte[]?, byte[]?>> _pending = new(options.MaxBatchSize);
+    private readonly Queue<InFlightBatch> _inFlight = new();
+    private IProducer<byte[]?, byte[]?>? _producer;
     private Error? _fatal;
 
     /// <summary>Runs until cancelled (then finishes the batch in hand and closes) or until a fatal error (thrown).</summary>
@@ -39,17 +43,22 @@ public sealed partial class StageLoop(KafkaOptions kafka, StageLoopOptions optio
             {
                 LogRevoked(logger, processor.StageName, partitions.Count, _pending.Count);
                 _pending.Clear();
+                // What was processed belongs to us until its offsets are committed: finish it first.
+                DrainInFlight(c, store: true);
                 c.TryCommit();
             })
-            .SetPartitionsLostHandler((_, partitions) =>
+            .SetPartitionsLostHandler((c, partitions) =>
             {
                 LogLost(logger, processor.StageName, partitions.Count, _pending.Count);
                 _pending.Clear();
+                // The partitions already belong to another member: their offsets are not ours to store.
+                DrainInFlight(c, store: false);
             })
             .Build();
         using var producer = new ProducerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Producer(kafka))
             .SetErrorHandler((_, error) => OnError("producer", error))
             .Build();
+        _producer = producer;
         consumer.Subscribe(options.InputTopic);
         LogStarted(logger, processor.StageName, options.InputTopic, options.GroupId);
         try
@@ -57,7 +66,7 @@ public sealed partial class StageLoop(KafkaOptions kafka, StageLoopOptions optio
             while (!stoppingToken.IsCancellationRequested)
             {
                 Fill(consumer);
-                ThrowIfFatal();
+                StoreCompleted(consumer); // also when idle: the last batches' acknowledgements arrive late
                 if (_pending.Count == 0)
                 {
                     continue;
@@ -66,11 +75,17 @@ public sealed partial class StageLoop(KafkaOptions kafka, StageLoopOptions optio
                 // The batch in hand is finished even when stopping: its output is delivered and its
                 // offsets stored, so a graceful stop replays nothing.
                 var outputs = await processor.ProcessAsync(_pending, CancellationToken.None).ConfigureAwait(false);
-                Deliver(producer, outputs);
-                StoreOffsets(consumer);
-                StreamRecMetrics.EventsConsumed.Add(_pending.Count, new KeyValuePair<string, object?>("stage", processor.StageName));
+                Send(producer, outputs);
                 _pending.Clear();
+                StoreCompleted(consumer);
+                while (_inFlight.Count > options.MaxInFlightBatches)
+                {
+                    producer.Poll(TimeSpan.FromMilliseconds(5)); // back-pressure: let acknowledgements catch up
+                    StoreCompleted(consumer);
+                }
             }
+
+            DrainInFlight(consumer, store: true);
         }
         finally
         {
@@ -113,24 +128,17 @@ public sealed partial class StageLoop(KafkaOptions kafka, StageLoopOptions optio
         }
     }
 
-    private void Deliver(IProducer<byte[]?, byte[]?> producer, IReadOnlyList<OutgoingRecord> outputs)
+    private void Send(IProducer<byte[]?, byte[]?> producer, IReadOnlyList<OutgoingRecord> outputs)
     {
-        Error? failure = null;
-        var failures = 0;
+        var batch = new InFlightBatch(NextOffsets(), _pending.Count, outputs.Count);
+        _inFlight.Enqueue(batch);
         foreach (var output in outputs)
         {
             while (true)
             {
                 try
                 {
-                    producer.Produce(output.Topic, output.Message, report =>
-                    {
-                        if (report.Error.IsError)
-                        {
-                            failure ??= report.Error;
-                            Interlocked.Increment(ref failures);
-                        }
-                    });
+                    producer.Produce(output.Topic, output.Message, batch.OnDelivery);
                     break;
                 }
                 catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
@@ -139,9 +147,52 @@ public sealed partial class StageLoop(KafkaOptions kafka, StageLoopOptions optio
                 }
             }
         }
+    }
+
+    /// <summary>The offsets to store once the pending batch's outputs are acknowledged: each partition's last offset + 1.</summary>
+    private Dictionary<TopicPartition, long> NextOffsets()
+    {
+        var next = new Dictionary<TopicPartition, long>();
+        foreach (var record in _pending)
+        {
+            next[record.TopicPartition] = Math.Max(next.GetValueOrDefault(record.TopicPartition), record.Offset.Value + 1);
+        }
+
+        return next;
+    }
+
+    /// <summary>Stores the offsets of the acknowledged batches at the head of the queue, in order.</summary>
+    private void StoreCompleted(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        ThrowIfFatal();
+        while (_inFlight.TryPeek(out var head) && head.Outstanding == 0)
+        {
+            if (head.Failure is { } failure)
+            {
+                throw new KafkaException(new Error(failure.Code,
+                    $"Stage '{processor.StageName}': {head.Failures} output record(s) were not delivered ({failure.Reason}); input offsets not stored."));
+            }
+
+            foreach (var (partition, offset) in head.Offsets)
+            {
+                consumer.StoreOffset(new TopicPartitionOffset(partition, offset));
+            }
+
+            StreamRecMetrics.EventsConsumed.Add(head.Records, new KeyValuePair<string, object?>("stage", processor.StageName));
+            _inFlight.Dequeue();
+        }
+    }
+
+    /// <summary>Waits until every output in flight is acknowledged; then stores their offsets, or forgets them.</summary>
+    private void DrainInFlight(IConsumer<byte[]?, byte[]?> consumer, bool store)
+    {
+        if (_producer is null || _inFlight.Count == 0)
+        {
+            return;
+        }
 
         var deadline = DateTime.UtcNow + options.DeliveryTimeout;
-        while (producer.Flush(TimeSpan.FromMilliseconds(200)) > 0)
+        while (_producer.Flush(TimeSpan.FromMilliseconds(200)) > 0)
         {
             ThrowIfFatal();
             if (DateTime.UtcNow > deadline)
@@ -151,25 +202,12 @@ public sealed partial class StageLoop(KafkaOptions kafka, StageLoopOptions optio
             }
         }
 
-        if (failures > 0)
+        if (store)
         {
-            throw new KafkaException(new Error(failure!.Code,
-                $"Stage '{processor.StageName}': {failures} output record(s) were not delivered ({failure.Reason}); input offsets not stored."));
-        }
-    }
-
-    private void StoreOffsets(IConsumer<byte[]?, byte[]?> consumer)
-    {
-        var next = new Dictionary<TopicPartition, long>();
-        foreach (var record in _pending)
-        {
-            next[record.TopicPartition] = Math.Max(next.GetValueOrDefault(record.TopicPartition), record.Offset.Value + 1);
+            StoreCompleted(consumer);
         }
 
-        foreach (var (partition, offset) in next)
-        {
-            consumer.StoreOffset(new TopicPartitionOffset(partition, offset));
-        }
+        _inFlight.Clear();
     }
 
     private void OnError(string client, Error error)
@@ -190,6 +228,36 @@ public sealed partial class StageLoop(KafkaOptions kafka, StageLoopOptions optio
         if (_fatal is { } fatal)
         {
             throw new KafkaException(fatal);
+        }
+    }
+
+    /// <summary>A processed batch whose outputs are on their way to the broker.</summary>
+    private sealed class InFlightBatch(Dictionary<TopicPartition, long> offsets, int records, int outputs)
+    {
+        private int _outstanding = outputs;
+        private int _failures;
+
+        public Dictionary<TopicPartition, long> Offsets { get; } = offsets;
+
+        /// <summary>Input records of the batch.</summary>
+        public int Records { get; } = records;
+
+        public int Outstanding => Volatile.Read(ref _outstanding);
+
+        public int Failures => Volatile.Read(ref _failures);
+
+        public Error? Failure { get; private set; }
+
+        /// <summary>Called on the producer's delivery-report thread.</summary>
+        public void OnDelivery(DeliveryReport<byte[]?, byte[]?> report)
+        {
+            if (report.Error.IsError)
+            {
+                Failure ??= report.Error;
+                Interlocked.Increment(ref _failures);
+            }
+
+            Interlocked.Decrement(ref _outstanding);
         }
     }
 

@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging.Abstractions;
+using StreamRec.IntegrationTests.Infrastructure;
+using StreamRec.IntegrationTests.Kafka;
+using StreamRec.Messaging.Stages;
+
+namespace StreamRec.IntegrationTests.Stages;
+
+[Collection(KafkaCollection.Name)]
+public sealed class StageLoopTests(EmbeddedKafkaFixture kafka)
+{
+    [Fact]
+    public async Task A_lone_record_is_processed_when_the_batch_wait_expires()
+    {
+        var (input, output) = Topics();
+        var processor = new RecordingProcessor(output);
+        using var stop = new CancellationTokenSource();
+        var loop = Start(input, processor, maxBatchSize: 100, TimeSpan.FromMilliseconds(200), stop.Token);
+
+        KafkaTestClients.ProduceAll(kafka.Options, input, [("k", "only")]);
+        await Eventually.TrueAsync(() => Healthy(loop) && processor.Batches.Count == 1, TimeSpan.FromSeconds(30), "one batch of one record");
+
+        await stop.CancelAsync();
+        await loop;
+        Assert.Equal([1], processor.Batches);
+    }
+
+    [Fact]
+    public async Task Batches_never_exceed_the_maximum_size_and_every_record_is_delivered_once_in_order()
+    {
+        const int maxBatch = 16;
+        const int records = maxBatch * 5 + 1;
+        var (input, output) = Topics(partitions: 1);
+        KafkaTestClients.ProduceAll(kafka.Options, input, Enumerable.Range(0, records).Select(i => ("k", $"{i}")));
+        var processor = new RecordingProcessor(output);
+        using var stop = new CancellationTokenSource();
+        var loop = Start(input, processor, maxBatch, TimeSpan.FromSeconds(1), stop.Token);
+
+        await Eventually.TrueAsync(() => Healthy(loop) && processor.Batches.Sum() == records, TimeSpan.FromSeconds(30), "all records processed");
+        await stop.CancelAsync();
+        await loop;
+
+        Assert.All(processor.Batches, size => Assert.InRange(size, 1, maxBatch));
+        Assert.Contains(maxBatch, processor.Batches); // a backlog fills batches to the maximum
+        var delivered = KafkaTestClients.ReadToEnd(kafka.Options, output, readCommitted: false, TimeSpan.FromSeconds(30));
+        Assert.Equal(Enumerable.Range(0, records).Select(i => $"out-{i}"), delivered.Select(r => r.Message.Value));
+    }
+
+    [Fact]
+    public async Task A_failing_batch_stops_the_stage_without_committing_and_a_restart_processes_it_again()
+    {
+        var (input, output) = Topics(partitions: 1);
+        var group = UniqueNames.Next("group");
+        KafkaTestClients.ProduceAll(kafka.Options, input, Enumerable.Range(0, 10).Select(i => ("k", $"{i}")));
+
+        var failing = new RecordingProcessor(output) { FailOn = "5" };
+        var crashed = Start(input, failing, maxBatchSize: 100, TimeSpan.FromMilliseconds(50), CancellationToken.None, group);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => crashed);
+        Assert.Contains("poison", error.Message, StringComparison.Ordinal);
+
+        // The group resumes from the last committed offset: the failed batch is seen again, nothing skipped.
+        var healthy = new RecordingProcessor(output);
+        using var stop = new CancellationTokenSource();
+        var loop = Start(input, healthy, maxBatchSize: 100, TimeSpan.FromMilliseconds(50), stop.Token, group);
+        await Eventually.TrueAsync(() => Healthy(loop) && healthy.Values.Contains("9"), TimeSpan.FromSeconds(30), "the restarted stage reaches the end");
+        await stop.CancelAsync();
+        await loop;
+
+        Assert.Contains("5", healthy.Values);
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"{i}"), healthy.Values.Distinct());
+    }
+
+    private (string Input, string Output) Topics(int partitions = 2)
+    {
+        var input = UniqueNames.Next("loop-in");
+        var output = UniqueNames.Next("loop-out");
+        kafka.Cluster.CreateTopic(input, partitions);
+        kafka.Cluster.CreateTopic(output, partitions);
+        return (input, output);
+    }
+
+    private Task Start(string input, RecordingProcessor processor, int maxBatchSize, TimeSpan maxWait, CancellationToken stop, string? group = null)
+    {
+        var options = new StageLoopOptions { InputTopic = input, GroupId = group ?? UniqueNames.Next("group"), MaxBatchSize = maxBatchSize, MaxBatchWait = maxWait };
+        return new StageLoop(kafka.Options, options, processor, NullLogger.Instance).RunAsync(stop);
+    }
+
+    private static bool Healthy(Task loop)
+    {
+        if (loop.IsFaulted)
+        {
+            loop.GetAwaiter().GetResult();
+        }
+
+        return true;
+    }
+
+    /// <summary>Records batch sizes and values; maps each record to "out-VALUE" on the output topic.</summary>
+    private sealed class RecordingProcessor(string output) : IBatchProcessor
+    {
+        public ConcurrentQueue<int> Batches { get; } = new();
+
+        public ConcurrentQueue<string> Values { get; } = new();
+
+        public string? FailOn { get; init; }
+
+        public string StageName => "test";
+
+        public ValueTask<IReadOnlyList<OutgoingRecord>> ProcessAsync(IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> batch, CancellationToken cancellationToken)
+        {
+            var values = batch.Select(r => Encoding.UTF8.GetString(r.Message.Value!)).ToList();
+            if (FailOn is not null && values.Contains(FailOn))
+            {
+                throw new InvalidOperationException($"poison record {FailOn}");
+            }
+
+            Batches.Enqueue(batch.Count);
+            foreach (var value in values)
+            {
+                Values.Enqueue(value);
+            }
+
+            return ValueTask.FromResult<IReadOnlyList<OutgoingRecord>>(
+                [.. values.Select(v => new OutgoingRecord(output, new Message<byte[]?, byte[]?> { Key = "k"u8.ToArray(), Value = Encoding.UTF8.GetBytes($"out-{v}") }))]);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Logging;
+
+namespace StreamRec.Embedder;
+
+/// <summary>
+/// Source-generated log messages of StreamRec.Embedder. Event ids 300-399 belong to this assembly
+/// (300-349: embedding and the embed stage). No message carries a user pseudonym or any other payload
+/// value: records are named by topic, partition and offset.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 300, Level = LogLevel.Information,
+        Message = "Embedder model {ModelPath}: version {ModelVersion}, D={Dimension}, {SequenceLength} features per item, " +
+                  "feature hashing from the {HashingSource}, provider {ExecutionProvider} (configured {RequestedProvider}), " +
+                  "runs of at most {MaxBatchSize} rows, cache capacity {CacheCapacity}")]
+    public static partial void ModelLoaded(
+        ILogger logger, string modelPath, string modelVersion, int dimension, int sequenceLength, string hashingSource,
+        string executionProvider, string requestedProvider, int maxBatchSize, int cacheCapacity);
+
+    [LoggerMessage(EventId = 301, Level = LogLevel.Warning,
+        Message = "Embed stage dead-lettered the record at {Topic} [{Partition}] @{Offset}: {Reason} ({Detail})")]
+    public static partial void RecordDeadLettered(ILogger logger, string topic, int partition, long offset, string reason, string detail);
+
+    [LoggerMessage(EventId = 302, Level = LogLevel.Debug,
+        Message = "Embed stage: {Events} event(s), {CacheHits} cache hit(s), {EncodedRows} item(s) encoded in {Runs} run(s), {NewItems} new item(s) written to Redis")]
+    public static partial void BatchEmbedded(ILogger logger, int events, int cacheHits, int encodedRows, int runs, int newItems);
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Critical, Message = "Embed stage failed; stopping")]
+    public static partial void StageFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,170 @@
+using System.Buffers;
+using System.Diagnostics.Metrics;
+using System.Text;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using StreamRec.Contracts;
+using StreamRec.Embedder.Embedding;
+using StreamRec.Embedder.Features;
+using StreamRec.Messaging;
+using StreamRec.Messaging.Stages;
+
+namespace StreamRec.Embedder.Stage;
+
+/// <summary>
+/// The embed stage's work on a micro-batch of clean events. Every input record becomes exactly one
+/// output, in input order (so per partition, per user, order is kept):
+/// <list type="bullet">
+/// <item>a valid <see cref="CleanEvent"/> becomes an <see cref="EmbeddedEvent"/> on the embedded topic
+/// (<see cref="EmbeddedEventCodec"/>), keyed by the user pseudonym;</item>
+/// <item>a record that cannot be read goes unchanged to the dead-letter topic with reason
+/// <see cref="InvalidCleanEvent"/> (<see cref="DeadLetterHeaders"/>).</item>
+/// </list>
+/// Items this process has not written yet under the current model are written to Redis
+/// (<see cref="ItemCatalogWriter"/>) before the outputs are returned, so they are durable before the
+/// input offsets are stored; a crash replays the batch and rewrites the same values.
+/// </summary>
+public sealed class EmbedderProcessor : IBatchProcessor
+{
+    public const string Stage = "embed";
+
+    /// <summary>The dead-letter reason of a record that is not a readable clean event of a supported version.</summary>
+    public const string InvalidCleanEvent = "invalid_clean_event";
+
+    // Same definitions as Ingest's (name, unit, description), so the SDK aggregates them as one metric.
+    private static readonly Counter<long> Forwarded = StreamRecMetrics.Meter.CreateCounter<long>(
+        "streamrec_events_forwarded_total", description: "Records a stage wrote to its output topic.");
+
+    private static readonly Counter<long> DeadLettered = StreamRecMetrics.Meter.CreateCounter<long>(
+        "streamrec_events_dead_lettered_total", description: "Records sent to the dead-letter topic, by reason.");
+
+    private static readonly Counter<long> ItemsWritten = StreamRecMetrics.Meter.CreateCounter<long>(
+        "streamrec_embed_items_written_total", description: "Item vectors the Embedder wrote to Redis (items new to this process and model).");
+
+    private static readonly KeyValuePair<string, object?> StageTag = new("stage", Stage);
+    private static readonly KeyValuePair<string, object?> ReasonTag = new("reason", InvalidCleanEvent);
+
+    private readonly EmbeddingService _embedder;
+    private readonly ItemCatalogWriter _catalog;
+    private readonly TopicNames _topics;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly KnownItems _known;
+
+    public EmbedderProcessor(
+        EmbeddingService embedder, ItemCatalogWriter catalog, TopicNames topics, int knownItemsCapacity, TimeProvider clock, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(embedder);
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(topics);
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(logger);
+        _embedder = embedder;
+        _catalog = catalog;
+        _topics = topics;
+        _clock = clock;
+        _logger = logger;
+        _known = new KnownItems(knownItemsCapacity);
+    }
+
+    public string StageName => Stage;
+
+    public async ValueTask<IReadOnlyList<OutgoingRecord>> ProcessAsync(
+        IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var outputs = new OutgoingRecord[batch.Count];
+        var events = new List<(int Index, CleanEvent Event)>(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var record = batch[i];
+            if (CleanEventReader.TryRead(record.Message.Value, out var cleanEvent, out var detail))
+            {
+                events.Add((i, cleanEvent));
+                continue;
+            }
+
+            outputs[i] = new OutgoingRecord(_topics.DeadLetter, DeadLetterHeaders.Wrap(record, Stage, InvalidCleanEvent, detail, _clock.GetUtcNow()));
+            DeadLettered.Add(1, ReasonTag);
+            Log.RecordDeadLettered(_logger, record.Topic, record.Partition.Value, record.Offset.Value, InvalidCleanEvent, detail);
+        }
+
+        if (events.Count > 0)
+        {
+            var d = _embedder.Dimension;
+            var embeddings = ArrayPool<float>.Shared.Rent(events.Count * d);
+            try
+            {
+                var items = events.ConvertAll(e => new ItemAttributes(e.Event.ItemId, e.Event.Title, e.Event.Categories, e.Event.Tags));
+                var statistics = _embedder.Embed(items, embeddings);
+                var newItems = await WriteNewItemsAsync(events, embeddings).ConfigureAwait(false);
+                for (var e = 0; e < events.Count; e++)
+                {
+                    var (index, cleanEvent) = events[e];
+                    outputs[index] = Embedded(batch[index], cleanEvent, embeddings.AsMemory(e * d, d));
+                }
+
+                Forwarded.Add(events.Count, StageTag);
+                Log.BatchEmbedded(_logger, events.Count, statistics.CacheHits, statistics.EncodedRows, statistics.Runs, newItems);
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(embeddings);
+            }
+        }
+
+        return outputs;
+    }
+
+    /// <summary>Writes the batch's items this process has not written under the current model; returns how many.</summary>
+    private async Task<int> WriteNewItemsAsync(List<(int Index, CleanEvent Event)> events, float[] embeddings)
+    {
+        var d = _embedder.Dimension;
+        var version = _embedder.ModelVersion;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var fresh = new List<CatalogItem>();
+        for (var e = 0; e < events.Count; e++)
+        {
+            var cleanEvent = events[e].Event;
+            if (seen.Add(cleanEvent.ItemId) && !_known.Contains(new ItemVersionKey(cleanEvent.ItemId, version)))
+            {
+                // A copy: the batch buffer goes back to the pool before the next batch.
+                fresh.Add(new CatalogItem(
+                    cleanEvent.ItemId, version, embeddings.AsSpan(e * d, d).ToArray(), cleanEvent.Title, cleanEvent.Categories));
+            }
+        }
+
+        if (fresh.Count == 0)
+        {
+            return 0;
+        }
+
+        await _catalog.WriteAsync(fresh).ConfigureAwait(false);
+
+        // Only once the write is acknowledged: a failed write leaves the items unknown, to be written again.
+        _known.AddRange(fresh.Select(item => new ItemVersionKey(item.ItemId, version)));
+        ItemsWritten.Add(fresh.Count);
+        return fresh.Count;
+    }
+
+    private OutgoingRecord Embedded(ConsumeResult<byte[]?, byte[]?> source, CleanEvent cleanEvent, ReadOnlyMemory<float> embedding)
+    {
+        var value = EmbeddedEventCodec.Write(new EmbeddedEvent
+        {
+            EventId = cleanEvent.EventId,
+            User = cleanEvent.User,
+            ItemId = cleanEvent.ItemId,
+            Ts = cleanEvent.Ts,
+            Weight = cleanEvent.Weight,
+            ModelVersion = _embedder.ModelVersion,
+            Embedding = embedding,
+        });
+        return new OutgoingRecord(_topics.Embedded, new Message<byte[]?, byte[]?>
+        {
+            Key = Encoding.UTF8.GetBytes(cleanEvent.User),
+            Value = value,
+            // The event keeps its record timestamp along the pipeline (Ingest does the same).
+            Timestamp = source.Message.Timestamp,
+        });
+    }
+}

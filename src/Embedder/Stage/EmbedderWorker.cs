@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StreamRec.Embedder.Embedding;
+using StreamRec.Messaging;
+using StreamRec.Messaging.Stages;
+using StreamRec.Storage;
+
+namespace StreamRec.Embedder.Stage;
+
+/// <summary>
+/// Hosts the embed stage: clean topic in, embedded and dead-letter topics out, item vectors to Redis.
+/// The model is loaded and Redis connected when the worker starts, so a missing model or a wrong
+/// setting stops the process at once with a message that says what to fix.
+/// </summary>
+public sealed class EmbedderWorker(
+    IOptions<KafkaOptions> kafka,
+    IOptions<EmbedderOptions> embedder,
+    IOptions<RedisOptions> redis,
+    TimeProvider clock,
+    ILogger<EmbedderWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var options = embedder.Value;
+            using var service = EmbeddingService.Load(options, logger);
+            using var connection = await RedisConnector.ConnectAsync(redis.Value).ConfigureAwait(false);
+            var processor = new EmbedderProcessor(
+                service, new ItemCatalogWriter(connection.GetDatabase(), clock), kafka.Value.Topics, options.KnownItemsCapacity, clock, logger);
+            var loop = new StageLoop(kafka.Value, new StageLoopOptions
+            {
+                InputTopic = kafka.Value.Topics.Clean,
+                GroupId = options.GroupId,
+                MaxBatchSize = options.MicroBatchSize,
+                MaxBatchWait = options.MicroBatchWait,
+            }, processor, logger);
+            await loop.RunAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A stage that cannot continue fails loudly: non-zero exit, Kubernetes restarts it, and the
+            // uncommitted batch is processed again.
+            Log.StageFailed(logger, e);
+            Environment.ExitCode = 1;
+            throw;
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using StackExchange.Redis;
+
+namespace StreamRec.Embedder.Stage;
+
+/// <summary>
+/// Writes item vectors and attributes to Redis (layout: <see cref="ItemCatalogKeys"/>). A batch is one
+/// pipeline: every HSET and one SADD per model version are sent together, then awaited together, so a
+/// micro-batch costs one round trip. The writes are idempotent (same item, same model, same vector), so
+/// a replayed batch may write them again.
+/// </summary>
+public sealed class ItemCatalogWriter(IDatabase database, TimeProvider clock)
+{
+    /// <exception cref="RedisException">A command failed or Redis is unreachable (the stage then stops, and the batch is replayed).</exception>
+    public async Task WriteAsync(IReadOnlyList<CatalogItem> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        if (items.Count == 0)
+        {
+            return;
+        }
+
+        var updated = clock.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        var batch = database.CreateBatch();
+        var pending = new List<Task>(items.Count + 1);
+        foreach (var item in items)
+        {
+            pending.Add(batch.HashSetAsync(ItemCatalogKeys.Item(item.ItemId), Fields(item, updated)));
+        }
+
+        foreach (var version in items.GroupBy(item => item.ModelVersion, StringComparer.Ordinal))
+        {
+            pending.Add(batch.SetAddAsync(ItemCatalogKeys.ItemsOfModel(version.Key), [.. version.Select(item => (RedisValue)item.ItemId)]));
+        }
+
+        batch.Execute();
+        await Task.WhenAll(pending).ConfigureAwait(false);
+    }
+
+    /// <summary>The vector as Redis stores it: D float32, little-endian.</summary>
+    public static byte[] VectorBytes(ReadOnlySpan<float> embedding)
+    {
+        var bytes = new byte[embedding.Length * sizeof(float)];
+        for (var i = 0; i < embedding.Length; i++)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), embedding[i]);
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Reads a <see cref="ItemCatalogKeys.VectorField"/> value back (for readers of the catalog).</summary>
+    public static float[] ReadVector(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length % sizeof(float) != 0)
+        {
+            throw new InvalidDataException($"An item vector has a multiple of 4 bytes; got {bytes.Length}.");
+        }
+
+        var embedding = new float[bytes.Length / sizeof(float)];
+        for (var i = 0; i < embedding.Length; i++)
+        {
+            embedding[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(i * sizeof(float))..]);
+        }
+
+        return embedding;
+    }
+
+    private static HashEntry[] Fields(CatalogItem item, string updated)
+    {
+        var fields = new List<HashEntry>(5)
+        {
+            new(ItemCatalogKeys.ModelField, item.ModelVersion),
+            new(ItemCatalogKeys.VectorField, VectorBytes(item.Embedding.Span)),
+            new(ItemCatalogKeys.UpdatedField, updated),
+        };
+        if (item.Title is not null)
+        {
+            fields.Add(new HashEntry(ItemCatalogKeys.TitleField, item.Title));
+        }
+
+        if (item.Categories is not null)
+        {
+            fields.Add(new HashEntry(ItemCatalogKeys.CategoriesField, CategoriesJson(item.Categories)));
+        }
+
+        return [.. fields];
+    }
+
+    private static byte[] CategoriesJson(IReadOnlyList<string> categories)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        // Relaxed escaping keeps "Comédie" readable in redis-cli; the value is never embedded in HTML.
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartArray();
+            foreach (var category in categories)
+            {
+                json.WriteStringValue(category);
+            }
+
+            json.WriteEndArray();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}

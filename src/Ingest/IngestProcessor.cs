@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
@@ -17,12 +16,6 @@ namespace StreamRec.Ingest;
 public sealed class IngestProcessor(RawEventValidator validator, Pseudonymizer pseudonymizer, TopicNames topics, TimeProvider clock) : IBatchProcessor
 {
     public const string Stage = "ingest";
-
-    private static readonly Counter<long> Forwarded = StreamRecMetrics.Meter.CreateCounter<long>(
-        "streamrec_events_forwarded_total", description: "Records a stage wrote to its output topic.");
-
-    private static readonly Counter<long> DeadLettered = StreamRecMetrics.Meter.CreateCounter<long>(
-        "streamrec_events_dead_lettered_total", description: "Records sent to the dead-letter topic, by reason.");
 
     private static readonly KeyValuePair<string, object?> StageTag = new("stage", Stage);
 
@@ -45,11 +38,11 @@ public sealed class IngestProcessor(RawEventValidator validator, Pseudonymizer p
             else
             {
                 outputs[i] = new OutgoingRecord(topics.DeadLetter, DeadLetterHeaders.Wrap(record, Stage, result.Reason, result.Detail, clock.GetUtcNow()));
-                DeadLettered.Add(1, new KeyValuePair<string, object?>("reason", result.Reason));
+                StreamRecMetrics.EventsDeadLettered.Add(1, StageTag, new KeyValuePair<string, object?>("reason", result.Reason));
             }
         }
 
-        Forwarded.Add(forwarded, StageTag);
+        StreamRecMetrics.EventsForwarded.Add(forwarded, StageTag);
         return ValueTask.FromResult<IReadOnlyList<OutgoingRecord>>(outputs);
     }
 

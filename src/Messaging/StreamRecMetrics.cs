@@ -12,7 +12,18 @@ public static class StreamRecMetrics
 
     public static readonly Meter Meter = new(MeterName);
 
-    /// <summary>Records read from a stage's input topic, labelled by stage.</summary>
+    /// <summary>
+    /// Records a stage consumed and fully handled (outputs acknowledged, offset stored), by stage. For every
+    /// stage: consumed = forwarded + dead-lettered.
+    /// </summary>
     public static readonly Counter<long> EventsConsumed = Meter.CreateCounter<long>(
         "streamrec_events_consumed_total", unit: null, description: "Records consumed from a stage's input topic.");
+
+    /// <summary>Records a stage wrote to its output topic, by stage.</summary>
+    public static readonly Counter<long> EventsForwarded = Meter.CreateCounter<long>(
+        "streamrec_events_forwarded_total", unit: null, description: "Records a stage wrote to its output topic.");
+
+    /// <summary>Records a stage sent to the dead-letter topic, by stage and reason (a closed set of codes).</summary>
+    public static readonly Counter<long> EventsDeadLettered = Meter.CreateCounter<long>(
+        "streamrec_events_dead_lettered_total", unit: null, description: "Records sent to the dead-letter topic, by reason.");
 }

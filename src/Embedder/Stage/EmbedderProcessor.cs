@@ -31,13 +31,6 @@ public sealed class EmbedderProcessor : IBatchProcessor
     /// <summary>The dead-letter reason of a record that is not a readable clean event of a supported version.</summary>
     public const string InvalidCleanEvent = "invalid_clean_event";
 
-    // Same definitions as Ingest's (name, unit, description), so the SDK aggregates them as one metric.
-    private static readonly Counter<long> Forwarded = StreamRecMetrics.Meter.CreateCounter<long>(
-        "streamrec_events_forwarded_total", description: "Records a stage wrote to its output topic.");
-
-    private static readonly Counter<long> DeadLettered = StreamRecMetrics.Meter.CreateCounter<long>(
-        "streamrec_events_dead_lettered_total", description: "Records sent to the dead-letter topic, by reason.");
-
     private static readonly Counter<long> ItemsWritten = StreamRecMetrics.Meter.CreateCounter<long>(
         "streamrec_embed_items_written_total", description: "Item vectors the Embedder wrote to Redis (items new to this process and model).");
 
@@ -85,7 +78,7 @@ public sealed class EmbedderProcessor : IBatchProcessor
             }
 
             outputs[i] = new OutgoingRecord(_topics.DeadLetter, DeadLetterHeaders.Wrap(record, Stage, InvalidCleanEvent, detail, _clock.GetUtcNow()));
-            DeadLettered.Add(1, ReasonTag);
+            StreamRecMetrics.EventsDeadLettered.Add(1, StageTag, ReasonTag);
             Log.RecordDeadLettered(_logger, record.Topic, record.Partition.Value, record.Offset.Value, InvalidCleanEvent, detail);
         }
 
@@ -104,7 +97,7 @@ public sealed class EmbedderProcessor : IBatchProcessor
                     outputs[index] = Embedded(batch[index], cleanEvent, embeddings.AsMemory(e * d, d));
                 }
 
-                Forwarded.Add(events.Count, StageTag);
+                StreamRecMetrics.EventsForwarded.Add(events.Count, StageTag);
                 Log.BatchEmbedded(_logger, events.Count, statistics.CacheHits, statistics.EncodedRows, statistics.Runs, newItems);
             }
             finally

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
@@ -7,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using StreamRec.Contracts;
 using StreamRec.Ingest;
 using StreamRec.IntegrationTests.Infrastructure;
+using StreamRec.IntegrationTests.Embedding;
 using StreamRec.IntegrationTests.Kafka;
 using StreamRec.Messaging;
 using StreamRec.Messaging.Stages;
@@ -53,13 +52,13 @@ public sealed class IngestStageTests(EmbeddedKafkaFixture kafka)
         await loop;
 
         var clean = KafkaTestClients.ReadToEnd(kafka.Options, topics.Clean, readCommitted: false, TimeSpan.FromSeconds(60));
-        var dlq = ReadBytes(topics.DeadLetter);
+        var dlq = ByteRecords.ReadToEnd(kafka.Options, topics.DeadLetter, TimeSpan.FromSeconds(60));
 
         // Counts reconcile, in the topics and in the counters.
         Assert.Equal(expectedValid, clean.Count);
         Assert.Equal(expectedInvalid, dlq.Count);
         Assert.Equal(expectedValid, counters.Get("streamrec_events_forwarded_total", "stage", IngestProcessor.Stage));
-        Assert.Equal(expectedInvalid, counters.Sum("streamrec_events_dead_lettered_total"));
+        Assert.Equal(expectedInvalid, counters.Get("streamrec_events_dead_lettered_total", "stage", IngestProcessor.Stage));
 
         // Clean events: keyed by a stable pseudonym, no raw user id anywhere in the record.
         var pseudonymizer = new Pseudonymizer(Key);
@@ -142,66 +141,5 @@ public sealed class IngestStageTests(EmbeddedKafkaFixture kafka)
         }
 
         Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
-    }
-
-    private List<ConsumeResult<byte[]?, byte[]?>> ReadBytes(string topic)
-    {
-        var config = KafkaClientConfigs.Consumer(kafka.Options, UniqueNames.Next("reader"));
-        config.EnablePartitionEof = true;
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).Build();
-        consumer.Subscribe(topic);
-        var results = new List<ConsumeResult<byte[]?, byte[]?>>();
-        var atEnd = new HashSet<int>();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline && (consumer.Assignment.Count == 0 || atEnd.Count < consumer.Assignment.Count))
-        {
-            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is not { } result)
-            {
-                continue;
-            }
-
-            if (result.IsPartitionEOF)
-            {
-                atEnd.Add(result.Partition.Value);
-            }
-            else
-            {
-                atEnd.Remove(result.Partition.Value);
-                results.Add(result);
-            }
-        }
-
-        consumer.Close();
-        return results;
-    }
-
-    /// <summary>Collects StreamRec counter increments made while it lives.</summary>
-    private sealed class CounterCapture : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private readonly ConcurrentDictionary<(string Name, string Tags), long> _values = new();
-
-        public CounterCapture()
-        {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == StreamRecMetrics.MeterName)
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
-            {
-                var key = string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}"));
-                _values.AddOrUpdate((instrument.Name, key), value, (_, v) => v + value);
-            });
-            _listener.Start();
-        }
-
-        public long Get(string name, string tag, string value) => _values.GetValueOrDefault((name, $"{tag}={value}"));
-
-        public long Sum(string name) => _values.Where(p => p.Key.Name == name).Sum(p => p.Value);
-
-        public void Dispose() => _listener.Dispose();
     }
 }

@@ -3,16 +3,20 @@ using StreamRec.Messaging;
 
 namespace StreamRec.IntegrationTests.Kafka;
 
-/// <summary>Small producer/consumer helpers shared by the Kafka tests.</summary>
+/// <summary>Producer and read-to-end helpers shared by the tests that talk to the embedded broker.</summary>
 internal static class KafkaTestClients
 {
-    public static void ProduceAll(KafkaOptions options, string topic, IEnumerable<(string Key, string Value)> records)
+    public static void ProduceAll(KafkaOptions options, string topic, IEnumerable<(string Key, string Value)> records) =>
+        ProduceAll(options, topic, records.Select(r => new Message<string, string> { Key = r.Key, Value = r.Value }));
+
+    /// <summary>Produces every message and asserts the broker acknowledged all of them.</summary>
+    public static void ProduceAll<TKey, TValue>(KafkaOptions options, string topic, IEnumerable<Message<TKey, TValue>> messages)
     {
-        using var producer = new ProducerBuilder<string, string>(KafkaClientConfigs.Producer(options)).Build();
+        using var producer = new ProducerBuilder<TKey, TValue>(KafkaClientConfigs.Producer(options)).Build();
         var failures = 0;
-        foreach (var (key, value) in records)
+        foreach (var message in messages)
         {
-            producer.Produce(topic, new Message<string, string> { Key = key, Value = value }, report =>
+            producer.Produce(topic, message, report =>
             {
                 if (report.Error.IsError)
                 {
@@ -25,16 +29,22 @@ internal static class KafkaTestClients
         Assert.Equal(0, failures);
     }
 
-    /// <summary>Reads a topic from the beginning until every partition reports end-of-partition.</summary>
-    public static List<ConsumeResult<string, string>> ReadToEnd(
+    public static List<ConsumeResult<string, string>> ReadToEnd(KafkaOptions options, string topic, bool readCommitted, TimeSpan timeout) =>
+        ReadToEnd<string, string>(options, topic, readCommitted, timeout);
+
+    /// <summary>
+    /// Every record of the topic, partition by partition in offset order, read from the beginning until
+    /// every partition reports its end.
+    /// </summary>
+    public static List<ConsumeResult<TKey, TValue>> ReadToEnd<TKey, TValue>(
         KafkaOptions options, string topic, bool readCommitted, TimeSpan timeout)
     {
         var config = KafkaClientConfigs.Consumer(options, $"reader-{Guid.NewGuid():N}", readCommitted);
         config.EnablePartitionEof = true;
         config.EnableAutoCommit = false;
-        using var consumer = new ConsumerBuilder<string, string>(config).Build();
+        using var consumer = new ConsumerBuilder<TKey, TValue>(config).Build();
         consumer.Subscribe(topic);
-        var results = new List<ConsumeResult<string, string>>();
+        var results = new List<ConsumeResult<TKey, TValue>>();
         var atEnd = new HashSet<int>();
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
@@ -51,7 +61,7 @@ internal static class KafkaTestClients
                 if (consumer.Assignment.Count > 0 && consumer.Assignment.All(tp => atEnd.Contains(tp.Partition.Value)))
                 {
                     consumer.Close();
-                    return results;
+                    return [.. results.OrderBy(r => r.Partition.Value).ThenBy(r => r.Offset.Value)];
                 }
 
                 continue;

@@ -38,6 +38,13 @@ internal sealed class BenchmarkArguments
             : throw new UsageException($"--{name} expects an integer, got '{text}'.");
     }
 
+    /// <summary>The option's text, or null when it was not given.</summary>
+    public string? GetString(string name)
+    {
+        _read.Add(name);
+        return _values.GetValueOrDefault(name);
+    }
+
     public int[] GetInts(string name, int[] defaultValue)
     {
         _read.Add(name);

@@ -38,6 +38,7 @@ internal sealed class EmbedderBenchmark : IBenchmark
         "--threads N                 ONNX Runtime intra-op threads (default 1)",
         "--capacities 50000,5000,500 cache capacities for the replay table (default first)",
         "--replay-batch N            micro-batch size of the replay (default 512, the stage's default)",
+        "--model PATH                a trained encoder (streamrec train-encoder) instead of random weights",
     ];
 
     public int Run(BenchmarkArguments arguments, TextWriter output)
@@ -47,6 +48,7 @@ internal sealed class EmbedderBenchmark : IBenchmark
         var threads = arguments.GetInt("threads", 1);
         var capacities = arguments.GetInts("capacities", [new EmbedderOptions().CacheCapacity, 5_000, 500]);
         var replayBatch = arguments.GetInt("replay-batch", new EmbedderOptions().MicroBatchSize);
+        var givenModel = arguments.GetString("model");
         arguments.ThrowIfUnused();
         if (batches.Any(b => b < 1) || replayBatch < 1 || capacities.Any(c => c < 0))
         {
@@ -58,12 +60,24 @@ internal sealed class EmbedderBenchmark : IBenchmark
         var items = dataset.Movies.Select(ToItem).ToArray();
 
         var hashing = new ItemFeatureHashingOptions();
-        var modelPath = Path.Combine(Path.GetTempPath(), $"streamrec-bench-encoder-{Guid.NewGuid():N}.onnx");
+        var modelPath = givenModel ?? Path.Combine(Path.GetTempPath(), $"streamrec-bench-encoder-{Guid.NewGuid():N}.onnx");
         try
         {
-            Console.Error.WriteLine("embed: writing a random encoder of the default size");
-            EncoderModel.Write(
-                EncoderModelParameters.CreateRandom(hashing.VocabularySize, 64, 64, seed: 1, "bench-random", hashing.ToMetadata()), modelPath);
+            if (givenModel is null)
+            {
+                Console.Error.WriteLine("embed: writing a random encoder of the default size");
+                EncoderModel.Write(
+                    EncoderModelParameters.CreateRandom(hashing.VocabularySize, 64, 64, seed: 1, "bench-random", hashing.ToMetadata()), modelPath);
+            }
+            else
+            {
+                // A trained model brings its own hashing; the raw ORT inputs must use the same ids.
+                using var probe = OnnxSession.FromFile(modelPath);
+                hashing = ItemFeatureHashingOptions.FromMetadata(probe.CustomMetadata
+                    .Where(p => p.Key.StartsWith(EncoderModelMetadata.HashingPrefix, StringComparison.Ordinal))
+                    .ToDictionary(p => p.Key[EncoderModelMetadata.HashingPrefix.Length..], p => p.Value));
+            }
+
             var options = new EmbedderOptions { ModelPath = modelPath, IntraOpThreads = threads, CacheCapacity = 0, MaxBatchSize = batches.Max() };
 
             using (var service = EmbeddingService.Load(options))
@@ -71,7 +85,7 @@ internal sealed class EmbedderBenchmark : IBenchmark
             {
                 output.WriteLine($"# ONNX Runtime {OnnxRuntimeEnvironment.Shared.Version}, {service.ExecutionProvider}, intra-op threads {threads}, " +
                     $"{Environment.ProcessorCount} cores, .NET {Environment.Version}");
-                output.WriteLine($"# encoder V={hashing.VocabularySize} E=64 D={service.Dimension} seq={hashing.MaxFeatures} (random weights), " +
+                output.WriteLine($"# encoder V={hashing.VocabularySize} D={service.Dimension} seq={hashing.MaxFeatures} ({(givenModel is null ? "random weights, E=64" : $"model {givenModel}, version {service.ModelVersion}")}), " +
                     $"{items.Length} MovieLens movies as items; median of {repetitions} repetitions (~0.5 s each) after 1 s warm-up");
                 output.WriteLine();
                 output.WriteLine("| batch | embedder rows/s (cache off) | raw ORT rows/s | embedder / raw | embedder us/batch | raw us/batch | of which hashing us/batch |");
@@ -105,7 +119,10 @@ internal sealed class EmbedderBenchmark : IBenchmark
         }
         finally
         {
-            File.Delete(modelPath);
+            if (givenModel is null)
+            {
+                File.Delete(modelPath);
+            }
         }
 
         return 0;

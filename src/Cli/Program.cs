@@ -11,6 +11,7 @@ var root = new RootCommand(
     DemoCommand.Create(),
     DevKafkaCommand.Create(),
     ReplayCommand.Create(),
+    TrainEncoderCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

@@ -10,4 +10,11 @@ namespace StreamRec.Datasets;
 /// <param name="Genres">
 /// Genre labels (Action, Comedy, ...); empty for GroupLens' "(no genres listed)".
 /// </param>
-public sealed record Movie(int Id, string Title, int? Year, string[] Genres);
+public sealed record Movie(int Id, string Title, int? Year, string[] Genres)
+{
+    /// <summary>
+    /// GroupLens' display title "Title (year)", or null for an untitled movie. Events and encoder training
+    /// both use it, so the title words the encoder was trained on are the ones it sees at run time.
+    /// </summary>
+    public string? DisplayTitle => Title.Length == 0 ? null : Year is { } year ? $"{Title} ({year})" : Title;
+}

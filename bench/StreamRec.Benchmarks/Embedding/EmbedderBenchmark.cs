@@ -201,6 +201,6 @@ internal sealed class EmbedderBenchmark : IBenchmark
     /// <summary>A movie as the replay's events describe it (src/Cli/Replay/MovieLensEvents.cs).</summary>
     private static ItemAttributes ToItem(Movie movie) => new(
         movie.Id.ToString(CultureInfo.InvariantCulture),
-        movie.Title.Length == 0 ? null : movie.Year is { } year ? $"{movie.Title} ({year})" : movie.Title,
+        movie.DisplayTitle,
         movie.Genres.Length == 0 ? null : movie.Genres);
 }

@@ -38,15 +38,11 @@ public static class MovieLensEvents
                 ItemId = item,
                 Type = TypeFor(rating.Stars),
                 Ts = rating.Timestamp * 1000,
-                Title = TitleOf(movie),
+                Title = movie.DisplayTitle,
                 Categories = movie.Genres,
             });
         }
 
         return events;
     }
-
-    /// <summary>GroupLens' display title, "Title (year)"; null for the few movies the source data left untitled.</summary>
-    private static string? TitleOf(Movie movie) =>
-        movie.Title.Length == 0 ? null : movie.Year is { } year ? $"{movie.Title} ({year})" : movie.Title;
 }

@@ -109,7 +109,7 @@ public static class TrainEncoderCommand
         return TrainingCorpus.Create(items, dataset.Ratings.Select(r => new Interaction(r.UserId, index[r.MovieId], r.Timestamp)));
     }
 
-    private static int Run(string dataDirectory, string outputPath, EncoderTrainingOptions options, string? requestedVersion, CancellationToken cancellationToken)
+    internal static int Run(string dataDirectory, string outputPath, EncoderTrainingOptions options, string? requestedVersion, CancellationToken cancellationToken)
     {
         var dataset = MovieLensDataset.Load(dataDirectory);
         var corpus = CorpusFrom(dataset);

@@ -84,4 +84,33 @@ public sealed class ItemFeatureHasherTests
         var wrongScheme = new Dictionary<string, string>(options.ToMetadata()) { ["scheme"] = "other" };
         Assert.Throws<InvalidDataException>(() => ItemFeatureHashingOptions.FromMetadata(wrongScheme));
     }
+
+    public static TheoryData<ItemAttributes> TrickyItems() => new()
+    {
+        new ItemAttributes("a:b", "Amélie (Fabuleux destin d'Amélie Poulain, Le) (2001)", ["Comedy", " comedy ", "Romance"], ["Paris", "PARIS"]),
+        new ItemAttributes("x", "   ", null, []),
+        new ItemAttributes("ÆØÅ", "ΣΊΣΥΦΟΣ and the İstanbul 𐐀𐐁 (1999)", ["Ünïcödé"], ["𐐨tag"]),
+        new ItemAttributes("7", "(1995)", ["", "Drama"], ["  "]),
+        new ItemAttributes("8", "Twelve Monkeys a.k.a. 12 Monkeys (1995) extra", ["Sci-Fi"]),
+        new ItemAttributes("9", string.Join(' ', Enumerable.Range(0, 40).Select(i => $"word{i % 13}")), [.. Enumerable.Range(0, 20).Select(i => $"Genre{i}")]),
+    };
+
+    [Theory]
+    [MemberData(nameof(TrickyItems))]
+    public void Write_gives_exactly_the_hashes_of_the_documented_features(ItemAttributes item)
+    {
+        foreach (var maxFeatures in new[] { 1, 4, 16, 300 })
+        {
+            var hasher = new ItemFeatureHasher(new ItemFeatureHashingOptions { VocabularySize = 1 << 16, MaxFeatures = maxFeatures, Seed = 3 });
+            var ids = new long[maxFeatures];
+            var mask = new float[maxFeatures];
+
+            var count = hasher.Write(item, ids, mask);
+
+            var expected = ItemFeatureHasher.Features(item, maxFeatures).Select(hasher.Hash).ToArray();
+            Assert.Equal(expected, ids[..count]);
+            Assert.All(mask[..count], m => Assert.Equal(1f, m));
+            Assert.All(mask[count..], m => Assert.Equal(0f, m));
+        }
+    }
 }

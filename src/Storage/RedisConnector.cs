@@ -25,6 +25,7 @@ public static class RedisConnector
         configuration.Ssl |= options.Tls;
         configuration.DefaultDatabase = options.Database;
         configuration.ConnectTimeout = options.ConnectTimeoutMs;
+        configuration.SyncTimeout = options.SyncTimeoutMs;
         // Keep retrying in the background after a Redis restart instead of failing the worker for good.
         configuration.AbortOnConnectFail = false;
         return configuration;

@@ -16,4 +16,10 @@ public sealed class RedisOptions
     public int Database { get; set; }
 
     public int ConnectTimeoutMs { get; set; } = 5000;
+
+    /// <summary>
+    /// Limit of a synchronous call. The client's own default (1 s) fails calls on a busy 2-core machine
+    /// (seen in the tests under load); workers use async calls, so this only bounds the rare sync ones.
+    /// </summary>
+    public int SyncTimeoutMs { get; set; } = 5000;
 }

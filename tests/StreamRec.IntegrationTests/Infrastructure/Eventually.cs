@@ -20,4 +20,19 @@ public static class Eventually
             await Task.Delay(20);
         }
     }
+
+    /// <summary>As above, for a condition that must itself be awaited (e.g. a Redis query).</summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0.#} s waiting for: {what}");
+            }
+
+            await Task.Delay(20);
+        }
+    }
 }

@@ -62,7 +62,7 @@ public sealed class RedisClientTests(RedisServerFixture redis)
         var ttl = await db.KeyTimeToLiveAsync(key);
         Assert.NotNull(ttl);
         Assert.InRange(ttl.Value, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(800));
-        await Eventually.TrueAsync(() => !db.KeyExists(key), TimeSpan.FromSeconds(10), "the key expires");
+        await Eventually.TrueAsync(async () => !await db.KeyExistsAsync(key), TimeSpan.FromSeconds(10), "the key expires");
     }
 
     [Fact]

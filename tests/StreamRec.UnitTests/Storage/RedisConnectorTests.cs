@@ -15,6 +15,7 @@ public sealed class RedisConnectorTests
             Tls = true,
             Database = 3,
             ConnectTimeoutMs = 1234,
+            SyncTimeoutMs = 4321,
         });
 
         Assert.Equal(["redis-0:6379", "redis-1:6380"], configuration.EndPoints.Cast<DnsEndPoint>().Select(e => $"{e.Host}:{e.Port}"));
@@ -22,6 +23,7 @@ public sealed class RedisConnectorTests
         Assert.True(configuration.Ssl);
         Assert.Equal(3, configuration.DefaultDatabase);
         Assert.Equal(1234, configuration.ConnectTimeout);
+        Assert.Equal(4321, configuration.SyncTimeout);
         Assert.False(configuration.AbortOnConnectFail);
     }
 

@@ -84,8 +84,8 @@ public sealed class ConsumerGroupTests(EmbeddedKafkaFixture kafka)
 
         Assert.True(first.RevokedPartitions > 0, "the first member never gave partitions away (no rebalance)");
         Assert.True(second.Consumed > 0, "the second member consumed nothing");
-        // Members commit on every idle poll and every 50 records, so some commits meet the rebalance;
-        // the broker rejects them (REBALANCE_IN_PROGRESS) and TryCommit reports it instead of throwing.
+        // The revoked handler commits while the group rebalances; the broker rejects it
+        // (REBALANCE_IN_PROGRESS) and TryCommit reports it instead of throwing.
         Assert.True(first.RejectedCommits + second.RejectedCommits > 0, "no commit met the rebalance: the test did not exercise it");
 
         // Nothing lost in the commits either: the group's committed offsets reach the end of every partition.
@@ -142,8 +142,14 @@ public sealed class ConsumerGroupTests(EmbeddedKafkaFixture kafka)
                 .SetPartitionsRevokedHandler((c, revoked) =>
                 {
                     Interlocked.Add(ref _revoked, revoked.Count);
-                    // Commit what belongs to the partitions being taken away; may race the rebalance.
-                    Commit(c);
+                    // Commit the positions of the partitions being taken away, explicitly so the request
+                    // reaches the broker. The group is rebalancing at this moment, and the embedded
+                    // broker refuses commits then (REBALANCE_IN_PROGRESS): TryCommit must absorb it.
+                    var positions = revoked.Where(p => p.Offset.Value >= 0).Select(p => new TopicPartitionOffset(p.TopicPartition, p.Offset)).ToList();
+                    if (positions.Count > 0 && !c.TryCommit(positions))
+                    {
+                        Interlocked.Increment(ref _rejectedCommits);
+                    }
                 })
                 .Build();
             consumer.Subscribe(topic);

@@ -8,4 +8,5 @@ namespace StreamRec.Contracts;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(RawEvent))]
 [JsonSerializable(typeof(CleanEvent))]
+[JsonSerializable(typeof(MutationRecord))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -31,6 +31,17 @@ public static class RedisConnector
         return configuration;
     }
 
-    public static Task<ConnectionMultiplexer> ConnectAsync(RedisOptions options) =>
-        ConnectionMultiplexer.ConnectAsync(ToConfiguration(options));
+    public static async Task<ConnectionMultiplexer> ConnectAsync(RedisOptions options)
+    {
+        var connection = await ConnectionMultiplexer.ConnectAsync(ToConfiguration(options)).ConfigureAwait(false);
+        // 1.x completes every async call, in order, on ONE thread of its own, and runs the awaiting code
+        // there. A stage loop awaiting Redis would then carry on (and block in Kafka's Consume) on that
+        // thread, starving every other Redis completion of the process: seen as a hang when a test read
+        // Redis while an idle stage loop held the thread. Without ordered completion, continuations run
+        // on the thread pool. Nothing in StreamRec relies on the order of completions of separate calls.
+#pragma warning disable CS0618 // obsolete in 2.x, where ordered completion no longer exists; it is how 1.2.6 is told
+        connection.PreserveAsyncOrder = false;
+#pragma warning restore CS0618
+        return connection;
+    }
 }

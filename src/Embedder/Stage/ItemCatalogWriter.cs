@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using StackExchange.Redis;
+using StreamRec.Storage;
 
 namespace StreamRec.Embedder.Stage;
 

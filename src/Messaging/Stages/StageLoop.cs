@@ -19,6 +19,11 @@ namespace StreamRec.Messaging.Stages;
 /// and commits their offsets, and drops the batch being filled (the next owner reads it again from the
 /// committed offset); the lost handler stores nothing. A crash at any point therefore replays, never
 /// skips: downstream stages are idempotent by offset and event id.
+/// <para>
+/// A processor that keeps state outside Kafka (<see cref="IStatefulBatchProcessor"/>) writes it after
+/// the batch's outputs are acknowledged and before its offsets are stored, and hears about revoked and
+/// lost partitions so that it can drop what it caches for them.
+/// </para>
 /// </summary>
 public sealed partial class StageLoop(KafkaOptions kafka, StageLoopOptions options, IBatchProcessor processor, ILogger logger)
 {
@@ -26,8 +31,10 @@ public sealed partial class StageLoop(KafkaOptions kafka, StageLoopOptions optio
 
     private readonly List<ConsumeResult<byte[]?, byte[]?>> _pending = new(options.MaxBatchSize);
     private readonly Queue<InFlightBatch> _inFlight = new();
+    private readonly IStatefulBatchProcessor? _stateful = processor as IStatefulBatchProcessor;
     private IProducer<byte[]?, byte[]?>? _producer;
     private Error? _fatal;
+    private bool _failed;
 
     /// <summary>Runs until cancelled (then finishes the batch in hand and closes) or until a fatal error (thrown).</summary>
     public Task RunAsync(CancellationToken stoppingToken) =>
@@ -43,16 +50,29 @@ public sealed partial class StageLoop(KafkaOptions kafka, StageLoopOptions optio
             {
                 LogRevoked(logger, processor.StageName, partitions.Count, _pending.Count);
                 _pending.Clear();
+                if (_failed)
+                {
+                    // Closing after a failure: nothing more is completed or stored; the next owner replays it.
+                    _inFlight.Clear();
+                    _stateful?.PartitionsLost([.. partitions.Select(p => p.TopicPartition)]);
+                    return;
+                }
+
                 // What was processed belongs to us until its offsets are committed: finish it first.
-                DrainInFlight(c, store: true);
+                // librdkafka's rebalance callback is synchronous, and the partitions must not move
+                // before the state and offsets are written, so this is the one place that blocks on it.
+                DrainInFlightAsync(c, store: true).GetAwaiter().GetResult();
                 c.TryCommit();
+                _stateful?.PartitionsRevoked([.. partitions.Select(p => p.TopicPartition)]);
             })
             .SetPartitionsLostHandler((c, partitions) =>
             {
                 LogLost(logger, processor.StageName, partitions.Count, _pending.Count);
                 _pending.Clear();
-                // The partitions already belong to another member: their offsets are not ours to store.
-                DrainInFlight(c, store: false);
+                // The partitions already belong to another member: their offsets are not ours to store,
+                // and a stateful stage's unwritten state is not ours to write.
+                DrainInFlightAsync(c, store: false).GetAwaiter().GetResult();
+                _stateful?.PartitionsLost([.. partitions.Select(p => p.TopicPartition)]);
             })
             .Build();
         using var producer = new ProducerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Producer(kafka))
@@ -66,7 +86,7 @@ public sealed partial class StageLoop(KafkaOptions kafka, StageLoopOptions optio
             while (!stoppingToken.IsCancellationRequested)
             {
                 Fill(consumer);
-                StoreCompleted(consumer); // also when idle: the last batches' acknowledgements arrive late
+                await StoreCompletedAsync(consumer).ConfigureAwait(false); // also when idle: the last batches' acknowledgements arrive late
                 if (_pending.Count == 0)
                 {
                     continue;
@@ -77,15 +97,20 @@ public sealed partial class StageLoop(KafkaOptions kafka, StageLoopOptions optio
                 var outputs = await processor.ProcessAsync(_pending, CancellationToken.None).ConfigureAwait(false);
                 Send(producer, outputs);
                 _pending.Clear();
-                StoreCompleted(consumer);
+                await StoreCompletedAsync(consumer).ConfigureAwait(false);
                 while (_inFlight.Count > options.MaxInFlightBatches)
                 {
                     producer.Poll(TimeSpan.FromMilliseconds(5)); // back-pressure: let acknowledgements catch up
-                    StoreCompleted(consumer);
+                    await StoreCompletedAsync(consumer).ConfigureAwait(false);
                 }
             }
 
-            DrainInFlight(consumer, store: true);
+            await DrainInFlightAsync(consumer, store: true).ConfigureAwait(false);
+        }
+        catch
+        {
+            _failed = true; // the close below must not complete or store anything more
+            throw;
         }
         finally
         {
@@ -161,8 +186,11 @@ public sealed partial class StageLoop(KafkaOptions kafka, StageLoopOptions optio
         return next;
     }
 
-    /// <summary>Stores the offsets of the acknowledged batches at the head of the queue, in order.</summary>
-    private void StoreCompleted(IConsumer<byte[]?, byte[]?> consumer)
+    /// <summary>
+    /// Completes the acknowledged batches at the head of the queue, in order: a stateful processor writes
+    /// its state, then the batch's offsets are stored.
+    /// </summary>
+    private async Task StoreCompletedAsync(IConsumer<byte[]?, byte[]?> consumer)
     {
         ThrowIfFatal();
         while (_inFlight.TryPeek(out var head) && head.Outstanding == 0)
@@ -171,6 +199,11 @@ public sealed partial class StageLoop(KafkaOptions kafka, StageLoopOptions optio
             {
                 throw new KafkaException(new Error(failure.Code,
                     $"Stage '{processor.StageName}': {head.Failures} output record(s) were not delivered ({failure.Reason}); input offsets not stored."));
+            }
+
+            if (_stateful is not null)
+            {
+                await _stateful.CompleteBatchAsync().ConfigureAwait(false);
             }
 
             foreach (var (partition, offset) in head.Offsets)
@@ -184,7 +217,7 @@ public sealed partial class StageLoop(KafkaOptions kafka, StageLoopOptions optio
     }
 
     /// <summary>Waits until every output in flight is acknowledged; then stores their offsets, or forgets them.</summary>
-    private void DrainInFlight(IConsumer<byte[]?, byte[]?> consumer, bool store)
+    private async Task DrainInFlightAsync(IConsumer<byte[]?, byte[]?> consumer, bool store)
     {
         if (_producer is null || _inFlight.Count == 0)
         {
@@ -204,7 +237,7 @@ public sealed partial class StageLoop(KafkaOptions kafka, StageLoopOptions optio
 
         if (store)
         {
-            StoreCompleted(consumer);
+            await StoreCompletedAsync(consumer).ConfigureAwait(false);
         }
 
         _inFlight.Clear();

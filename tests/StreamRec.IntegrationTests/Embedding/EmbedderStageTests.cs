@@ -12,6 +12,7 @@ using StreamRec.IntegrationTests.Infrastructure;
 using StreamRec.IntegrationTests.Kafka;
 using StreamRec.Messaging;
 using StreamRec.Messaging.Stages;
+using StreamRec.Storage;
 
 namespace StreamRec.IntegrationTests.Embedding;
 

@@ -31,5 +31,8 @@ public sealed class CounterCapture : IDisposable
     public long Get(string name, string tag, string value) =>
         _values.Where(p => p.Key.Name == name && p.Key.Tags.Split(',').Contains($"{tag}={value}")).Sum(p => p.Value);
 
+    /// <summary>The total of a counter over all its series.</summary>
+    public long Total(string name) => _values.Where(p => p.Key.Name == name).Sum(p => p.Value);
+
     public void Dispose() => _listener.Dispose();
 }

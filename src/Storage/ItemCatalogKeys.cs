@@ -1,4 +1,4 @@
-namespace StreamRec.Embedder.Stage;
+namespace StreamRec.Storage;
 
 /// <summary>
 /// Where the Embedder keeps item vectors and display attributes in Redis, for the Recommender (candidate

@@ -1,0 +1,394 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using StreamRec.Contracts;
+using StreamRec.DriftDetector.Detection;
+using StreamRec.DriftDetector.Explanation;
+using StreamRec.DriftDetector.State;
+using StreamRec.Messaging;
+using StreamRec.Messaging.Stages;
+using StreamRec.Storage;
+
+namespace StreamRec.DriftDetector.Stage;
+
+/// <summary>
+/// The drift stage's work on a micro-batch of embedded events:
+/// <list type="number">
+/// <item>each record is decoded (an unreadable one goes to the dead-letter topic with reason
+/// <see cref="InvalidEmbeddedEvent"/>);</item>
+/// <item>the state of every user not in the cache is loaded from Redis, in one pipeline;</item>
+/// <item>events are applied in input order (<see cref="InterestDriftDetector"/>); an event at or below
+/// the offset the user's state already holds (same partition) is a replay and is skipped;</item>
+/// <item>a mutation becomes a <see cref="MutationRecord"/> on the mutations topic, explained by
+/// <see cref="MutationExplainer"/>;</item>
+/// <item>once the outputs are acknowledged, <see cref="CompleteBatchAsync"/> writes each touched
+/// user's state once, in one pipeline of idempotent scripts (<see cref="DriftStateStore"/>).</item>
+/// </list>
+/// The consumer owning a partition is the only writer of its users (records are keyed by user), so the
+/// cache is write-through and authoritative while the partitions are owned; it is dropped when they are
+/// revoked or lost (<see cref="PartitionsRevoked"/>, <see cref="PartitionsLost"/>).
+/// Not thread-safe: <see cref="StageLoop"/> calls it from one loop at a time.
+/// </summary>
+public sealed class DriftProcessor : IStatefulBatchProcessor
+{
+    public const string Stage = "drift";
+
+    /// <summary>The dead-letter reason of a record that is not a readable embedded event.</summary>
+    public const string InvalidEmbeddedEvent = "invalid_embedded_event";
+
+    private static readonly KeyValuePair<string, object?> StageTag = new("stage", Stage);
+    private static readonly KeyValuePair<string, object?> ReasonTag = new("reason", InvalidEmbeddedEvent);
+
+    private readonly InterestDriftDetector _detector;
+    private readonly DriftParameters _parameters;
+    private readonly DriftStateStore _store;
+    private readonly ItemCatalogReader _catalog;
+    private readonly MutationExplainer _explainer;
+    private readonly ItemProfiles _items;
+    private readonly TopicNames _topics;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly int _userCacheCapacity;
+    private readonly Dictionary<string, CachedUser> _users = new(StringComparer.Ordinal);
+    private readonly Queue<List<PendingWrite>> _pendingBatches = new();
+    private float[] _previousLong = [];
+    private long _batchNumber;
+    private bool _itemTableFullLogged;
+
+    public DriftProcessor(
+        DriftDetectorOptions options, DriftStateStore store, ItemCatalogReader catalog, TopicNames topics, TimeProvider clock, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(topics);
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(logger);
+        _parameters = options.Detection;
+        _detector = new InterestDriftDetector(options.Detection);
+        _store = store;
+        _catalog = catalog;
+        _explainer = new MutationExplainer(options.Explanation);
+        _items = new ItemProfiles(options.Explanation.ItemCapacity);
+        _topics = topics;
+        _clock = clock;
+        _logger = logger;
+        _userCacheCapacity = options.UserCacheCapacity;
+    }
+
+    public string StageName => Stage;
+
+    /// <summary>Users whose state is cached now (for tests and diagnostics).</summary>
+    public int CachedUsers => _users.Count;
+
+    /// <summary>Processed batches whose state is not written yet.</summary>
+    public int PendingBatches => _pendingBatches.Count;
+
+    public async ValueTask<IReadOnlyList<OutgoingRecord>> ProcessAsync(
+        IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        _batchNumber++;
+        var outputs = new List<OutgoingRecord>();
+        var events = new List<(ConsumeResult<byte[]?, byte[]?> Record, EmbeddedEvent Event)>(batch.Count);
+        foreach (var record in batch)
+        {
+            if (EmbeddedEventCodec.TryRead(record.Message.Value, out var embedded, out var error))
+            {
+                events.Add((record, embedded));
+                continue;
+            }
+
+            outputs.Add(new OutgoingRecord(_topics.DeadLetter, DeadLetterHeaders.Wrap(record, Stage, InvalidEmbeddedEvent, error, _clock.GetUtcNow())));
+            StreamRecMetrics.EventsDeadLettered.Add(1, StageTag, ReasonTag);
+            Log.RecordDeadLettered(_logger, record.Topic, record.Partition.Value, record.Offset.Value, InvalidEmbeddedEvent, error);
+        }
+
+        var loaded = await LoadMissingUsersAsync(events).ConfigureAwait(false);
+        await LearnNewItemsAsync(events).ConfigureAwait(false);
+
+        var writes = new List<PendingWrite>();
+        int applied = 0, replayed = 0, mutations = 0;
+        foreach (var (record, embedded) in events)
+        {
+            var user = _users[embedded.User];
+            if (user.Partition == record.Partition.Value && record.Offset.Value <= user.Offset)
+            {
+                replayed++;
+                continue;
+            }
+
+            var embedding = embedded.Embedding.Span;
+            if (!string.Equals(user.ModelVersion, embedded.ModelVersion, StringComparison.Ordinal) || user.State.Short.Length != embedding.Length)
+            {
+                // Vectors of another model (or dimension) are not comparable with these: start afresh.
+                if (user.State.Events > 0)
+                {
+                    DriftMetrics.StateResets.Add(1);
+                }
+
+                user.State = UserDriftState.New(embedding.Length, _parameters);
+                user.ModelVersion = embedded.ModelVersion;
+            }
+
+            if (_previousLong.Length != embedding.Length)
+            {
+                _previousLong = new float[embedding.Length];
+            }
+
+            user.State.Long.CopyTo(_previousLong.AsSpan());
+            var step = _detector.Apply(user.State, embedding, embedded.Weight);
+            user.Partition = record.Partition.Value;
+            user.Offset = record.Offset.Value;
+            applied++;
+            _items.CountEvent(embedded.ItemId);
+            DriftMetrics.Score.Record(step.Score);
+            if (user.LastBatch != _batchNumber)
+            {
+                user.LastBatch = _batchNumber;
+                writes.Add(new PendingWrite(embedded.User, user));
+            }
+
+            if (step.Mutation)
+            {
+                mutations++;
+                outputs.Add(Mutation(record, embedded, step, user.State));
+            }
+        }
+
+        // The state as of the end of this batch, encoded now: the cache moves on with the next batch
+        // before this one's outputs are acknowledged.
+        foreach (var write in writes)
+        {
+            write.Encode();
+            write.User.PendingWrites++;
+        }
+
+        _pendingBatches.Enqueue(writes);
+        DriftMetrics.Applied.Add(applied);
+        DriftMetrics.Replayed.Add(replayed);
+        DriftMetrics.Mutations.Add(mutations);
+        StreamRecMetrics.EventsForwarded.Add(mutations, StageTag);
+        Log.BatchProcessed(_logger, batch.Count, applied, replayed, mutations, loaded, writes.Count);
+        return outputs;
+    }
+
+    public async Task CompleteBatchAsync()
+    {
+        if (!_pendingBatches.TryDequeue(out var writes))
+        {
+            throw new InvalidOperationException("CompleteBatchAsync was called without a processed batch awaiting it.");
+        }
+
+        if (writes.Count > 0)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var results = await _store.ApplyAsync([.. writes.Select(w => w.Write!)]).ConfigureAwait(false);
+            DriftMetrics.RedisSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("operation", "state_write"));
+            var refused = results.Count(applied => !applied);
+            if (refused > 0)
+            {
+                DriftMetrics.WritesRefused.Add(refused);
+                Log.WritesRefused(_logger, refused);
+            }
+        }
+
+        foreach (var write in writes)
+        {
+            write.User.PendingWrites--;
+        }
+
+        EvictIfOverCapacity();
+    }
+
+    public void PartitionsRevoked(IReadOnlyCollection<TopicPartition> partitions)
+    {
+        ArgumentNullException.ThrowIfNull(partitions);
+        var revoked = partitions.Select(p => p.Partition.Value).ToHashSet();
+        var dropped = 0;
+        foreach (var (user, cached) in _users.ToList())
+        {
+            if (revoked.Contains(cached.Partition) || cached.Partition < 0)
+            {
+                _users.Remove(user);
+                dropped++;
+            }
+        }
+
+        Log.CacheDropped(_logger, partitions.Count, "revoked", dropped);
+    }
+
+    public void PartitionsLost(IReadOnlyCollection<TopicPartition> partitions)
+    {
+        ArgumentNullException.ThrowIfNull(partitions);
+        // Every batch not yet written is abandoned (the stage loop drops them all), so every cached state
+        // may be ahead of Redis: all of it goes, whatever partition it belongs to.
+        _pendingBatches.Clear();
+        var dropped = _users.Count;
+        _users.Clear();
+        Log.CacheDropped(_logger, partitions.Count, "lost", dropped);
+    }
+
+    /// <summary>Loads the stored state of the batch's users that are not cached; returns how many were looked up.</summary>
+    private async Task<int> LoadMissingUsersAsync(List<(ConsumeResult<byte[]?, byte[]?> Record, EmbeddedEvent Event)> events)
+    {
+        var missing = events.Select(e => e.Event.User).Where(u => !_users.ContainsKey(u)).Distinct(StringComparer.Ordinal).ToList();
+        if (missing.Count == 0)
+        {
+            return 0;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var stored = await _store.LoadAsync(missing).ConfigureAwait(false);
+        DriftMetrics.RedisSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("operation", "state_load"));
+        for (var i = 0; i < missing.Count; i++)
+        {
+            _users[missing[i]] = stored[i] is { } s
+                ? new CachedUser(s.State, s.ModelVersion, s.Partition, s.Offset)
+                : new CachedUser(UserDriftState.New(1, _parameters), "", -1, -1);
+        }
+
+        return missing.Count;
+    }
+
+    /// <summary>Adds the batch's items not known yet to the explanation table, with their titles and categories from the catalog.</summary>
+    private async Task LearnNewItemsAsync(List<(ConsumeResult<byte[]?, byte[]?> Record, EmbeddedEvent Event)> events)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        _items.UseModel(events[^1].Event.ModelVersion);
+        if (_items.IsFull)
+        {
+            if (!_itemTableFullLogged)
+            {
+                _itemTableFullLogged = true;
+                Log.ItemTableFull(_logger, _items.Count);
+            }
+
+            return;
+        }
+
+        var fresh = new Dictionary<string, EmbeddedEvent>(StringComparer.Ordinal);
+        foreach (var (_, embedded) in events)
+        {
+            if (string.Equals(embedded.ModelVersion, _items.ModelVersion, StringComparison.Ordinal) && !_items.Contains(embedded.ItemId))
+            {
+                fresh.TryAdd(embedded.ItemId, embedded);
+            }
+        }
+
+        if (fresh.Count == 0)
+        {
+            return;
+        }
+
+        var ids = fresh.Keys.ToList();
+        var started = Stopwatch.GetTimestamp();
+        var attributes = await _catalog.ReadAttributesAsync(ids).ConfigureAwait(false);
+        DriftMetrics.RedisSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("operation", "catalog_read"));
+        for (var i = 0; i < ids.Count; i++)
+        {
+            _items.TryAdd(ids[i], fresh[ids[i]].Embedding.Span, attributes[i].Title, attributes[i].Categories);
+        }
+    }
+
+    private OutgoingRecord Mutation(ConsumeResult<byte[]?, byte[]?> record, EmbeddedEvent embedded, DriftStep step, UserDriftState state)
+    {
+        var interest = state.Short.ToArray();
+        var norm = System.Numerics.Tensors.TensorPrimitives.Norm(interest);
+        if (norm > 0)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Divide(interest, norm, interest);
+        }
+
+        var mutation = new MutationRecord
+        {
+            MutationId = MutationId(embedded.User, record.Partition.Value, record.Offset.Value),
+            User = embedded.User,
+            Ts = embedded.Ts,
+            DetectedAt = _clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            EventId = embedded.EventId,
+            Score = Math.Round(step.Cusum, 4),
+            Threshold = _parameters.CusumThreshold,
+            Drift = Math.Round(step.Drift, 6),
+            Z = Math.Round(step.Score, 4),
+            Events = state.Events,
+            ModelVersion = embedded.ModelVersion,
+            Source = new MutationSource(record.Topic, record.Partition.Value, record.Offset.Value),
+            Interest = interest,
+            Explanation = _explainer.Explain(_previousLong, state.Short, _items),
+        };
+        return new OutgoingRecord(_topics.Mutations, new Message<byte[]?, byte[]?>
+        {
+            Key = Encoding.UTF8.GetBytes(embedded.User),
+            Value = JsonSerializer.SerializeToUtf8Bytes(mutation, ContractsJsonContext.Default.MutationRecord),
+            Timestamp = record.Message.Timestamp,
+        });
+    }
+
+    /// <summary>
+    /// A mutation's id: the first 16 bytes of SHA-256 over (user, partition, offset) of the triggering
+    /// event, in hex. The same input position always gives the same id, so a mutation published again
+    /// after a crash is recognisably the same one.
+    /// </summary>
+    public static string MutationId(string user, int partition, long offset) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"streamrec-mutation\n{user}\n{partition}\n{offset}")).AsSpan(0, 16));
+
+    /// <summary>Drops users without unwritten changes, oldest first, down to 90% of the capacity.</summary>
+    private void EvictIfOverCapacity()
+    {
+        if (_users.Count <= _userCacheCapacity)
+        {
+            return;
+        }
+
+        var target = _userCacheCapacity * 9 / 10;
+        foreach (var (user, cached) in _users.OrderBy(u => u.Value.LastBatch).ToList())
+        {
+            if (_users.Count <= target)
+            {
+                break;
+            }
+
+            if (cached.PendingWrites == 0)
+            {
+                _users.Remove(user);
+            }
+        }
+    }
+
+    /// <summary>A user's state in the cache, with the input position it includes.</summary>
+    private sealed class CachedUser(UserDriftState state, string modelVersion, int partition, long offset)
+    {
+        public UserDriftState State { get; set; } = state;
+
+        public string ModelVersion { get; set; } = modelVersion;
+
+        /// <summary>Partition and offset of the last event applied (-1 when none).</summary>
+        public int Partition { get; set; } = partition;
+
+        public long Offset { get; set; } = offset;
+
+        /// <summary>The last batch that applied an event of this user.</summary>
+        public long LastBatch { get; set; }
+
+        /// <summary>Processed batches whose write of this user is not done: such a user must not be evicted.</summary>
+        public int PendingWrites { get; set; }
+    }
+
+    /// <summary>A user touched by a batch, and the state to write for it once the batch's outputs are acknowledged.</summary>
+    private sealed class PendingWrite(string user, CachedUser cached)
+    {
+        public CachedUser User { get; } = cached;
+
+        public DriftStateWrite? Write { get; private set; }
+
+        public void Encode() => Write = new DriftStateWrite(user, User.Partition, User.Offset, User.ModelVersion, UserDriftStateCodec.Write(User.State));
+    }
+}

@@ -1,0 +1,7 @@
+namespace StreamRec.DriftDetector.State;
+
+/// <summary>
+/// One user's state to store: the encoded state (<see cref="Detection.UserDriftStateCodec"/>) as of input
+/// record (<see cref="Partition"/>, <see cref="Offset"/>), built from vectors of <see cref="ModelVersion"/>.
+/// </summary>
+public sealed record DriftStateWrite(string User, int Partition, long Offset, string ModelVersion, byte[] State);

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using StackExchange.Redis;
+
+namespace StreamRec.Storage;
+
+/// <summary>
+/// Reads the display attributes the Embedder stored for items (layout: <see cref="ItemCatalogKeys"/>),
+/// for explanations a person can read. One pipeline per call: every HMGET is sent, then all are awaited.
+/// </summary>
+public sealed class ItemCatalogReader(IDatabase database)
+{
+    private static readonly RedisValue[] AttributeFields = [ItemCatalogKeys.TitleField, ItemCatalogKeys.CategoriesField];
+
+    /// <summary>
+    /// Title and categories of each item, in the order asked; an item Redis does not hold gets
+    /// <see cref="ItemAttributesRecord.Missing"/> (the catalog may have expired it, or never seen it).
+    /// </summary>
+    /// <exception cref="RedisException">Redis is unreachable or a command failed.</exception>
+    public async Task<ItemAttributesRecord[]> ReadAttributesAsync(IReadOnlyList<string> itemIds)
+    {
+        ArgumentNullException.ThrowIfNull(itemIds);
+        if (itemIds.Count == 0)
+        {
+            return [];
+        }
+
+        var batch = database.CreateBatch();
+        var pending = new Task<RedisValue[]>[itemIds.Count];
+        for (var i = 0; i < itemIds.Count; i++)
+        {
+            pending[i] = batch.HashGetAsync(ItemCatalogKeys.Item(itemIds[i]), AttributeFields);
+        }
+
+        batch.Execute();
+        var values = await Task.WhenAll(pending).ConfigureAwait(false);
+        var records = new ItemAttributesRecord[itemIds.Count];
+        for (var i = 0; i < records.Length; i++)
+        {
+            var (title, categories) = (values[i][0], values[i][1]);
+            records[i] = title.IsNull && categories.IsNull
+                ? ItemAttributesRecord.Missing
+                : new ItemAttributesRecord((string?)title, categories.IsNull ? [] : ParseCategories(categories!));
+        }
+
+        return records;
+    }
+
+    /// <summary>The categories field: a JSON array of strings. Anything else reads as no categories (display data only).</summary>
+    private static string[] ParseCategories(byte[] json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(json, StorageJsonContext.Default.StringArray) is { } parsed
+                ? [.. parsed.Where(c => !string.IsNullOrEmpty(c))]
+                : [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
+}

@@ -1,0 +1,253 @@
+using System.Text.Json;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging.Abstractions;
+using StreamRec.Contracts;
+using StreamRec.DriftDetector.Detection;
+using StreamRec.DriftDetector.Stage;
+using StreamRec.DriftDetector.State;
+using StreamRec.IntegrationTests.Infrastructure;
+using StreamRec.Messaging;
+using StreamRec.Messaging.Stages;
+using StreamRec.Storage;
+
+namespace StreamRec.IntegrationTests.DriftDetector;
+
+/// <summary>
+/// The drift stage's processor against a real redis-server, driven the way the stage loop drives it
+/// (process, then complete once the outputs are delivered), including the crashes the loop can meet.
+/// </summary>
+[Collection(RedisCollection.Name)]
+public sealed class DriftProcessorTests(RedisServerFixture redis)
+{
+    private const string Topic = "embedded";
+
+    private static readonly DriftDetectorOptions Options = new();
+
+    private readonly TopicNames _topics = new() { Mutations = "mutations", DeadLetter = "dlq" };
+
+    private DriftProcessor NewProcessor(DriftDetectorOptions? options = null) => new(
+        options ?? Options,
+        new DriftStateStore(redis.Connection.GetDatabase(), (options ?? Options).StateTimeToLive),
+        new ItemCatalogReader(redis.Connection.GetDatabase()),
+        _topics,
+        TimeProvider.System,
+        NullLogger.Instance);
+
+    private DriftStateStore Store => new(redis.Connection.GetDatabase(), Options.StateTimeToLive);
+
+    /// <summary>One user, 60 comedy events then 60 horror events, on partition 2 from offset 100.</summary>
+    private static List<(int Partition, long Offset, EmbeddedEvent Event)> Switcher(GenreWorld world, string user) =>
+        [.. world.Events(user, 60, 0, "Comedy").Concat(world.Events(user, 60, 60, "Horror")).Select((e, i) => (2, 100L + i, e))];
+
+    private static List<ConsumeResult<byte[]?, byte[]?>> Records(IEnumerable<(int Partition, long Offset, EmbeddedEvent Event)> events) =>
+        [.. events.Select(x => GenreWorld.Record(Topic, x.Partition, x.Offset, x.Event))];
+
+    private static List<MutationRecord> Mutations(IEnumerable<OutgoingRecord> outputs) =>
+        [.. outputs.Where(o => o.Topic == "mutations").Select(o => JsonSerializer.Deserialize(o.Message.Value, ContractsJsonContext.Default.MutationRecord)!)];
+
+    /// <summary>Runs the batches through one processor as the loop does: process each, then complete each.</summary>
+    private static async Task<List<OutgoingRecord>> RunAsync(DriftProcessor processor, params List<ConsumeResult<byte[]?, byte[]?>>[] batches)
+    {
+        var outputs = new List<OutgoingRecord>();
+        foreach (var batch in batches)
+        {
+            outputs.AddRange(await processor.ProcessAsync(batch, CancellationToken.None));
+            await processor.CompleteBatchAsync();
+        }
+
+        return outputs;
+    }
+
+    [Fact]
+    public async Task Stored_state_equals_the_reference_and_a_switch_yields_one_explained_mutation()
+    {
+        var prefix = UniqueNames.Next("dp") + "-";
+        var world = new GenreWorld(prefix, seed: 1);
+        await world.WriteCatalogAsync(redis.Connection.GetDatabase());
+        var user = prefix + "user";
+        var events = Switcher(world, user);
+        var records = Records(events);
+
+        // This user is the only one, so each horror film has been seen only once or twice when the switch
+        // is flagged: examples may be films seen once.
+        var options = new DriftDetectorOptions { Explanation = new() { MinExampleItemEvents = 1 } };
+        var outputs = await RunAsync(NewProcessor(options), records[..50], records[50..], []);
+
+        var reference = new DriftReference(Options.Detection, events);
+        var stored = await Store.LoadAsync(user);
+        Assert.NotNull(stored);
+        DriftReference.AssertSame(reference.States[user], stored.State, user);
+        Assert.Equal((2, 219L, world.ModelVersion), (stored.Partition, stored.Offset, stored.ModelVersion));
+
+        var mutation = Assert.Single(Mutations(outputs));
+        Assert.Equal(reference.MutationIds.Single(), mutation.MutationId);
+        Assert.Equal(user, mutation.User);
+        Assert.InRange(mutation.Source.Offset, 160, 160 + 20); // after the switch at offset 160, within 20 events
+        Assert.Equal((Topic, 2), (mutation.Source.Topic, mutation.Source.Partition));
+        Assert.True(mutation.Score > mutation.Threshold);
+        Assert.Equal(world.ModelVersion, mutation.ModelVersion);
+        Assert.Equal(GenreWorld.Dimension, mutation.Interest.Length);
+        Assert.InRange(Math.Sqrt(mutation.Interest.Sum(x => (double)x * x)), 0.999, 1.001);
+        Assert.Equal("Horror", mutation.Explanation.Gained[0].Category);
+        Assert.Equal("Comedy", mutation.Explanation.Lost[0].Category);
+        Assert.NotEmpty(mutation.Explanation.ExamplesAfter);
+        Assert.All(mutation.Explanation.ExamplesAfter, e => Assert.StartsWith("Horror film", e.Title, StringComparison.Ordinal));
+        Assert.All(mutation.Explanation.ExamplesBefore, e => Assert.StartsWith("Comedy film", e.Title, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Restart_after_a_crash_between_the_redis_write_and_the_offset_commit_applies_nothing_twice_and_loses_nothing()
+    {
+        var prefix = UniqueNames.Next("dp") + "-";
+        var world = new GenreWorld(prefix, seed: 2);
+        await world.WriteCatalogAsync(redis.Connection.GetDatabase());
+        var user = prefix + "user";
+        var events = Switcher(world, user);
+        var records = Records(events);
+
+        // First life: everything up to offset 189 is processed, delivered and written to Redis, then the
+        // process dies before its offsets are committed. The mutation (near offset 160) was delivered.
+        var firstOutputs = await RunAsync(NewProcessor(), records[..90]);
+        Assert.Single(Mutations(firstOutputs));
+
+        // Second life: the consumer restarts from the last committed offset (say 130) and sees 130..219 again.
+        var secondOutputs = await RunAsync(NewProcessor(), records[30..]);
+
+        Assert.Empty(Mutations(secondOutputs)); // the replayed part was applied and its mutation delivered before
+        var reference = new DriftReference(Options.Detection, events);
+        var stored = await Store.LoadAsync(user);
+        DriftReference.AssertSame(reference.States[user], stored!.State, user);
+        Assert.Equal(events.Count, stored.State.Events);
+    }
+
+    [Fact]
+    public async Task Restart_after_a_crash_before_the_redis_write_publishes_the_same_mutation_again_under_the_same_id()
+    {
+        var prefix = UniqueNames.Next("dp") + "-";
+        var world = new GenreWorld(prefix, seed: 3);
+        await world.WriteCatalogAsync(redis.Connection.GetDatabase());
+        var user = prefix + "user";
+        var events = Switcher(world, user);
+        var records = Records(events);
+
+        // First life: the first 50 are written; the next batch (with the switch) is processed and its
+        // mutation delivered, but the process dies before writing the state.
+        var first = NewProcessor();
+        await RunAsync(first, records[..50]);
+        var delivered = Mutations(await first.ProcessAsync(records[50..], CancellationToken.None));
+
+        // Second life: from the committed offset, with the state Redis holds.
+        var replayed = Mutations(await RunAsync(NewProcessor(), records[50..]));
+
+        Assert.Equal(Assert.Single(delivered).MutationId, Assert.Single(replayed).MutationId);
+        Assert.Equal(delivered[0].Interest, replayed[0].Interest);
+        var reference = new DriftReference(Options.Detection, events);
+        DriftReference.AssertSame(reference.States[user], (await Store.LoadAsync(user))!.State, user);
+    }
+
+    [Fact]
+    public async Task Revoked_partitions_drop_the_cache_so_the_next_batch_reads_redis()
+    {
+        var prefix = UniqueNames.Next("dp") + "-";
+        var world = new GenreWorld(prefix, seed: 4);
+        var user = prefix + "user";
+        var events = world.Events(user, 12, 0, "Drama").Select((e, i) => (Partition: 5, Offset: (long)i, Event: e)).ToList();
+        var records = Records(events);
+        var processor = NewProcessor();
+        await RunAsync(processor, records[..5]);
+        Assert.Equal(1, processor.CachedUsers);
+
+        // Another writer's state appears in Redis (as after the partition moved away and back): only a
+        // processor that dropped its cache sees it.
+        var planted = UserDriftState.New(GenreWorld.Dimension, Options.Detection);
+        planted.Events = 1000;
+        await Store.ApplyAsync(user, 5, 5, planted, world.ModelVersion);
+
+        await RunAsync(processor, records[6..8]);
+        Assert.Equal(7, (await Store.LoadAsync(user))!.State.Events); // cached: the planted state was not read (and is overwritten)
+
+        await Store.ApplyAsync(user, 5, 8, planted, world.ModelVersion);
+        processor.PartitionsRevoked([new TopicPartition(Topic, 5)]);
+        Assert.Equal(0, processor.CachedUsers);
+        await RunAsync(processor, records[9..11]);
+
+        Assert.Equal(1002, (await Store.LoadAsync(user))!.State.Events);
+    }
+
+    [Fact]
+    public async Task Lost_partitions_abandon_unwritten_batches_and_the_cache()
+    {
+        var prefix = UniqueNames.Next("dp") + "-";
+        var world = new GenreWorld(prefix, seed: 5);
+        var user = prefix + "user";
+        var records = Records(world.Events(user, 10, 0, "Western").Select((e, i) => (0, (long)i, e)));
+        var processor = NewProcessor();
+        await processor.ProcessAsync(records, CancellationToken.None);
+        Assert.Equal(1, processor.PendingBatches);
+
+        processor.PartitionsLost([new TopicPartition(Topic, 0)]);
+
+        Assert.Equal((0, 0), (processor.PendingBatches, processor.CachedUsers));
+        Assert.Null(await Store.LoadAsync(user));
+        await Assert.ThrowsAsync<InvalidOperationException>(processor.CompleteBatchAsync);
+    }
+
+    [Fact]
+    public async Task State_in_redis_carries_the_configured_ttl_and_only_the_pseudonym()
+    {
+        var prefix = UniqueNames.Next("dp") + "-";
+        var world = new GenreWorld(prefix, seed: 6);
+        var user = prefix + "0123456789abcdef";
+        var options = new DriftDetectorOptions { StateTimeToLive = TimeSpan.FromHours(3) };
+        await RunAsync(NewProcessor(options), Records(world.Events(user, 3, 0, "Drama").Select((e, i) => (1, (long)i, e))));
+
+        var db = redis.Connection.GetDatabase();
+        var ttl = await db.KeyTimeToLiveAsync(DriftStateStore.Key(user));
+        Assert.NotNull(ttl);
+        Assert.InRange(ttl.Value, TimeSpan.FromHours(3) - TimeSpan.FromMinutes(1), TimeSpan.FromHours(3));
+        var fields = (await db.HashGetAllAsync(DriftStateStore.Key(user))).Select(f => (string)f.Name!).Order();
+        Assert.Equal(["m", "o", "p", "st"], fields);
+    }
+
+    [Fact]
+    public async Task A_new_encoder_model_starts_the_users_state_afresh()
+    {
+        var prefix = UniqueNames.Next("dp") + "-";
+        var world = new GenreWorld(prefix, seed: 7);
+        var user = prefix + "user";
+        var processor = NewProcessor();
+        await RunAsync(processor, Records(world.Events(user, 30, 0, "Comedy").Select((e, i) => (0, (long)i, e))));
+
+        var newModel = world.Events(user, 4, 30, "Horror").Select(e => e with { ModelVersion = "another-model", Embedding = e.Embedding[..8] });
+        await RunAsync(processor, Records(newModel.Select((e, i) => (0, 30L + i, e))));
+
+        var stored = await Store.LoadAsync(user);
+        Assert.Equal((4L, "another-model", 8), (stored!.State.Events, stored.ModelVersion, stored.State.Short.Length));
+    }
+
+    [Fact]
+    public async Task An_unreadable_record_goes_to_the_dead_letter_topic_and_the_rest_of_the_batch_is_applied()
+    {
+        var prefix = UniqueNames.Next("dp") + "-";
+        var world = new GenreWorld(prefix, seed: 8);
+        var user = prefix + "user";
+        var good = world.Events(user, 4, 0, "Drama");
+        var batch = new List<ConsumeResult<byte[]?, byte[]?>>
+        {
+            GenreWorld.Record(Topic, 0, 0, good[0]),
+            GenreWorld.Record(Topic, 0, 1, new Message<byte[]?, byte[]?> { Key = "k"u8.ToArray(), Value = [1, 0, 5] }),
+            GenreWorld.Record(Topic, 0, 2, good[1]),
+            GenreWorld.Record(Topic, 0, 3, new Message<byte[]?, byte[]?> { Key = null, Value = null }),
+            GenreWorld.Record(Topic, 0, 4, good[2]),
+        };
+
+        var outputs = await RunAsync(NewProcessor(), batch);
+
+        var dead = outputs.Where(o => o.Topic == "dlq").ToList();
+        Assert.Equal(2, dead.Count);
+        Assert.All(dead, d => Assert.Equal(DriftProcessor.InvalidEmbeddedEvent, DeadLetterHeaders.Read(d.Message.Headers, DeadLetterHeaders.Reason)));
+        Assert.Equal(["1", "3"], dead.Select(d => DeadLetterHeaders.Read(d.Message.Headers, DeadLetterHeaders.SourceOffset)));
+        Assert.Equal([1, 0, 5], dead[0].Message.Value);
+        Assert.Equal(3, (await Store.LoadAsync(user))!.State.Events);
+    }
+}

@@ -1,4 +1,5 @@
 using StreamRec.Benchmarks;
+using StreamRec.Benchmarks.Drift;
 using StreamRec.Benchmarks.Embedding;
 using StreamRec.Benchmarks.Ingest;
 using StreamRec.Benchmarks.Onnx;
@@ -11,6 +12,7 @@ IBenchmark[] benchmarks =
     new OnnxEncoderBenchmark(),
     new EmbedderBenchmark(),
     new IngestBenchmark(),
+    new DriftBenchmark(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")

@@ -98,8 +98,13 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
         {
             if (EmbeddedEventCodec.TryRead(record.Message.Value, out var embedded, out var error))
             {
-                events.Add((record, embedded));
-                continue;
+                if (Encoding.UTF8.GetByteCount(embedded.ModelVersion) <= DriftStateRecord.MaxModelVersionBytes)
+                {
+                    events.Add((record, embedded));
+                    continue;
+                }
+
+                error = $"model_version is longer than the {DriftStateRecord.MaxModelVersionBytes} UTF-8 bytes the drift state can hold";
             }
 
             outputs.Add(new OutgoingRecord(_topics.DeadLetter, DeadLetterHeaders.Wrap(record, Stage, InvalidEmbeddedEvent, error, _clock.GetUtcNow())));

@@ -65,7 +65,7 @@ public sealed class DriftStateStoreTests(RedisServerFixture redis)
         var db = redis.Connection.GetDatabase();
         var store = new DriftStateStore(db, TimeSpan.FromDays(30));
         var user = new string('f', 32); // a pseudonym's length
-        await store.ApplyAsync(user, 7, 123_456_789, State(200));
+        await store.ApplyAsync(user, 7, 123_456_789, State(200), "item2vec-147c732aa827");
 
         var bytes = (long)await db.ExecuteAsync("MEMORY", "USAGE", (string)DriftStateStore.Key(user)!);
 

@@ -1,0 +1,375 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Text;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
+using StreamRec.Contracts;
+using StreamRec.DriftDetector.Detection;
+using StreamRec.DriftDetector.Stage;
+using StreamRec.DriftDetector.State;
+using StreamRec.Embedded;
+using StreamRec.Messaging;
+using StreamRec.Messaging.Stages;
+using StreamRec.Storage;
+
+namespace StreamRec.Benchmarks.Drift;
+
+/// <summary>
+/// DriftDetector throughput against the raw limit of its component, Redis, measured in the same run on
+/// the same redis-server:
+/// <list type="number">
+/// <item>raw: redis-benchmark running the stage's own state script (EVALSHA, a state of D = 64, pipelined
+/// 64 deep), and HSET -P 64;</item>
+/// <item>the statistic alone (no I/O), with its allocations per event;</item>
+/// <item>the processor on in-memory batches against Redis (load, apply, one script per touched user per
+/// batch), for few users (each batch touches a user many times) and many users (almost one write per event);</item>
+/// <item>the whole stage through the embedded broker, against a bare consumer of the same topic;</item>
+/// <item>bytes per user in Redis (MEMORY USAGE, and used_memory per key).</item>
+/// </list>
+/// </summary>
+internal sealed class DriftBenchmark : IBenchmark
+{
+    private const int Dimension = 64;
+
+    /// <summary>As long as the default encoder's versions.</summary>
+    private const string ModelVersion = "item2vec-147c732aa827";
+
+    public string Name => "drift";
+
+    public string Summary => "DriftDetector updates/s (statistic alone; processor + Redis; stage through the broker) vs redis-benchmark EVALSHA";
+
+    public IReadOnlyList<string> Options { get; } =
+    [
+        "--events N        events per timed repetition of the processor (default 51200)",
+        "--repetitions N   timed repetitions, median reported (default 5)",
+        "--users N,N       user counts for the processor runs (default 671,100000)",
+        "--stage-events N  events through the embedded broker (default 100000; 0 skips)",
+        "--batch N         micro-batch size (default 512, as DriftDetector:MicroBatchSize)",
+    ];
+
+    public int Run(BenchmarkArguments arguments, TextWriter output)
+    {
+        var events = arguments.GetInt("events", 51_200);
+        var repetitions = arguments.GetInt("repetitions", 5);
+        var userCounts = arguments.GetInts("users", [671, 100_000]);
+        var stageEvents = arguments.GetInt("stage-events", 100_000);
+        var batchSize = arguments.GetInt("batch", 512);
+        arguments.ThrowIfUnused();
+
+        using var redis = RedisServerProcess.StartAsync().GetAwaiter().GetResult();
+        using var connection = RedisConnector.ConnectAsync(new RedisOptions { Configuration = redis.ConnectionString }).GetAwaiter().GetResult();
+        var database = connection.GetDatabase();
+        var world = new SyntheticWorld(Dimension, items: 5_000, seed: 1);
+        var rows = new List<string>();
+
+        // (1) Raw Redis limits, on this server.
+        Console.Error.WriteLine("drift: redis-benchmark (raw limits)");
+        var sha = (string)database.Execute("SCRIPT", "LOAD", DriftStateStore.ApplyScript)!;
+        // A value of the size the stage writes: position header, a 21-byte model version, the state.
+        var value = new string('s', DriftStateRecord.Write(0, 0, ModelVersion, UserDriftStateCodec.Write(UserDriftState.New(Dimension, new DriftParameters()))).Length);
+        var evalsha = RedisBenchmark(redis.Port, repetitions,
+            ["-P", "64", "-r", "1000000", "EVALSHA", sha, "1", "streamrec:user:{bench-__rand_int__}", "__rand_int__", "1", value, "86400000"]);
+        var hset = RedisBenchmark(redis.Port, repetitions, ["-P", "64", "-t", "hset"]);
+        database.Execute("FLUSHALL");
+
+        // (2) The statistic alone.
+        Console.Error.WriteLine("drift: the statistic alone");
+        var parameters = new DriftParameters();
+        var detector = new InterestDriftDetector(parameters);
+        var states = Enumerable.Range(0, 1000).Select(_ => UserDriftState.New(Dimension, parameters)).ToArray();
+        var n = 0;
+        var alone = Harness.Throughput.Measure(() =>
+        {
+            for (var i = 0; i < 1000; i++, n++)
+            {
+                detector.Apply(states[n % states.Length], world.Item((int)(n * 7919L % world.Items)).Span, 1f);
+            }
+        }, itemsPerOperation: 1000, repetitions, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(0.5));
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100_000; i++, n++)
+        {
+            detector.Apply(states[n % states.Length], world.Item((int)(n * 7919L % world.Items)).Span, 1f);
+        }
+
+        var allocatedPerEvent = (GC.GetAllocatedBytesForCurrentThread() - allocated) / 100_000.0;
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"# DriftDetector, D = {Dimension}, micro-batch {batchSize}, {Environment.ProcessorCount} cores, medians of {repetitions}; redis-server and the benchmark on the same machine"));
+        output.WriteLine("| measurement | median | min | max | unit | ratio to raw EVALSHA -P 64 |");
+        output.WriteLine("|---|---:|---:|---:|---|---:|");
+        rows.Add(Row($"raw: redis-benchmark EVALSHA of the state script ({value.Length}-byte value) -P 64", Median(evalsha), evalsha.Min(), evalsha.Max(), "scripts/s", 1));
+        rows.Add(Row("raw: redis-benchmark HSET -P 64", Median(hset), hset.Min(), hset.Max(), "ops/s", Median(hset) / Median(evalsha)));
+        rows.Add(Row(string.Create(CultureInfo.InvariantCulture, $"statistic alone (no I/O; {allocatedPerEvent:0.#} bytes allocated per event)"), alone.Median, alone.Min, alone.Max, "events/s", alone.Median / Median(evalsha)));
+
+        // (3) The processor against Redis.
+        var topics = new TopicNames();
+        foreach (var users in userCounts)
+        {
+            Console.Error.WriteLine($"drift: processor + Redis, {users:N0} users");
+            var processor = new DriftProcessor(new DriftDetectorOptions(), new DriftStateStore(database, TimeSpan.FromDays(1)),
+                new ItemCatalogReader(database), topics, TimeProvider.System, NullLogger.Instance);
+            var generator = new EventGenerator(world, users, seed: users);
+            RunProcessor(processor, generator.Batches(events, batchSize)); // warm-up: loads every user once, JIT
+            var eventRates = new List<double>();
+            var writeRates = new List<double>();
+            for (var r = 0; r < repetitions; r++)
+            {
+                var batches = generator.Batches(events, batchSize);
+                var writes = batches.Sum(b => b.Select(x => Encoding.UTF8.GetString(x.Message.Key!)).Distinct().Count());
+                GC.Collect();
+                var seconds = RunProcessor(processor, batches);
+                eventRates.Add(events / seconds);
+                writeRates.Add(writes / seconds);
+            }
+
+            rows.Add(Row($"processor + Redis, {users:N0} users: events", Median(eventRates), eventRates.Min(), eventRates.Max(), "events/s", Median(eventRates) / Median(evalsha)));
+            rows.Add(Row($"processor + Redis, {users:N0} users: state writes (one script per touched user per batch)", Median(writeRates), writeRates.Min(), writeRates.Max(), "scripts/s", Median(writeRates) / Median(evalsha)));
+        }
+
+        // (5) Bytes per user, while the many-user states are there.
+        var (memoryUsage, usedPerKey) = BytesPerUser(database, redis.ConnectionString);
+
+        // (4) The stage through the embedded broker.
+        if (stageEvents > 0)
+        {
+            Console.Error.WriteLine($"drift: the stage through the embedded broker, {stageEvents:N0} events");
+            var (stage, raw) = StageThroughBroker(database, world, stageEvents, batchSize, repetitions);
+            rows.Add(Row("raw: bare Confluent consumer of the embedded topic", Median(raw), raw.Min(), raw.Max(), "records/s", Median(raw) / Median(evalsha)));
+            rows.Add(Row("drift stage: consume, apply, publish mutations, write Redis, store offsets (10,000 users)", Median(stage), stage.Min(), stage.Max(), "events/s", Median(stage) / Median(evalsha)));
+        }
+
+        foreach (var row in rows)
+        {
+            output.WriteLine(row);
+        }
+
+        output.WriteLine();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Bytes per user in Redis at D = {Dimension}: MEMORY USAGE median {memoryUsage:N0} bytes; used_memory / keys {usedPerKey:N0} bytes (encoded state {UserDriftStateCodec.GetByteCount(Dimension)} bytes)."));
+        return 0;
+    }
+
+    private static double RunProcessor(DriftProcessor processor, List<List<ConsumeResult<byte[]?, byte[]?>>> batches)
+    {
+        var start = Stopwatch.GetTimestamp();
+        foreach (var batch in batches)
+        {
+            processor.ProcessAsync(batch, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            processor.CompleteBatchAsync().GetAwaiter().GetResult();
+        }
+
+        return Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    private static List<double> RedisBenchmark(int port, int repetitions, string[] arguments)
+    {
+        var rates = new List<double>();
+        for (var r = 0; r < repetitions; r++)
+        {
+            var start = new ProcessStartInfo("redis-benchmark") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var argument in (string[])["-p", port.ToString(CultureInfo.InvariantCulture), "-q", "-n", "200000", .. arguments])
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            using var process = Process.Start(start) ?? throw new InvalidOperationException("redis-benchmark did not start");
+            var text = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            // The last line reads "HSET: 1335466.75 requests per second, p50=2.111 msec" (progress lines before it end in \r).
+            var last = text.Replace('\r', '\n').Split('\n').LastOrDefault(l => l.Contains("requests per second", StringComparison.Ordinal))
+                ?? throw new InvalidOperationException($"redis-benchmark printed no rate: {text}");
+            var number = last[..last.IndexOf(" requests per second", StringComparison.Ordinal)].Split(' ')[^1];
+            rates.Add(double.Parse(number, CultureInfo.InvariantCulture));
+        }
+
+        return rates;
+    }
+
+    private static (double MemoryUsage, double UsedPerKey) BytesPerUser(IDatabase database, string connection)
+    {
+        var keys = database.Multiplexer.GetServer(connection).Keys(pattern: "streamrec:user:*", pageSize: 1000).Take(200).ToList();
+        var usages = keys.Select(k => (double)(long)database.Execute("MEMORY", "USAGE", (string)k!)).ToList();
+        // INFO through Execute: the typed API wants the client's admin mode, which the stages never need.
+        var info = ((string)database.Execute("INFO", "memory")!).Split('\n')
+            .Select(line => line.Trim().Split(':'))
+            .Where(parts => parts.Length == 2)
+            .ToDictionary(parts => parts[0], parts => parts[1]);
+        var used = double.Parse(info["used_memory"], CultureInfo.InvariantCulture) - double.Parse(info["used_memory_startup"], CultureInfo.InvariantCulture);
+        var count = (long)database.Execute("DBSIZE");
+        return (Median(usages), used / Math.Max(1, count));
+    }
+
+    private static (List<double> Stage, List<double> Raw) StageThroughBroker(IDatabase database, SyntheticWorld world, int count, int batchSize, int repetitions)
+    {
+        using var cluster = new EmbeddedKafkaCluster();
+        var kafka = new KafkaOptions
+        {
+            BootstrapServers = cluster.BootstrapServers,
+            Consumer = new Dictionary<string, string>(EmbeddedKafkaCluster.ConsumerSettings, StringComparer.Ordinal),
+        };
+        var stage = new List<double>();
+        var raw = new List<double>();
+        for (var r = 0; r < repetitions; r++)
+        {
+            // A fresh topic per repetition (each partition keeps only ~5 MB: 16 partitions hold 100k events).
+            var topics = new TopicNames { Embedded = $"bench-embedded-{r}", Mutations = $"bench-mutations-{r}" };
+            cluster.CreateTopic(topics.Embedded, 16);
+            cluster.CreateTopic(topics.Mutations, 4);
+            var generator = new EventGenerator(world, 10_000, seed: 100 + r);
+            using (var producer = new ProducerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Producer(kafka)).Build())
+            {
+                foreach (var record in generator.Batches(count, count).Single())
+                {
+                    producer.Produce(topics.Embedded, record.Message);
+                }
+
+                producer.Flush(TimeSpan.FromSeconds(60));
+            }
+
+            raw.Add(RawConsume(kafka, topics.Embedded, count));
+            database.Execute("FLUSHALL");
+            var processor = new DriftProcessor(new DriftDetectorOptions(), new DriftStateStore(database, TimeSpan.FromDays(1)),
+                new ItemCatalogReader(database), topics, TimeProvider.System, NullLogger.Instance);
+            stage.Add(StageRun(kafka, topics, processor, count, batchSize));
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"drift: repetition {r + 1}/{repetitions}: raw consume {raw[^1]:N0}/s, stage {stage[^1]:N0}/s"));
+        }
+
+        return (stage, raw);
+    }
+
+    private static double RawConsume(KafkaOptions kafka, string topic, int expected)
+    {
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Consumer(kafka, $"bench-raw-{Guid.NewGuid():N}")).Build();
+        consumer.Subscribe(topic);
+        if (consumer.Consume(TimeSpan.FromSeconds(30)) is null)
+        {
+            throw new InvalidOperationException("raw consumer received nothing");
+        }
+
+        var clock = Stopwatch.StartNew(); // from the first record: the group join is not consumption
+        for (var seen = 1; seen < expected; seen++)
+        {
+            _ = consumer.Consume(TimeSpan.FromSeconds(10)) ?? throw new InvalidOperationException($"raw consumer stalled at {seen} of {expected}");
+        }
+
+        var rate = (expected - 1) / clock.Elapsed.TotalSeconds;
+        consumer.Close();
+        return rate;
+    }
+
+    private static double StageRun(KafkaOptions kafka, TopicNames topics, DriftProcessor processor, int expected, int batchSize)
+    {
+        long consumed = 0, first = 0;
+        var clock = new Stopwatch();
+        using var reached = new ManualResetEventSlim();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == StreamRecMetrics.EventsConsumed.Name)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) =>
+        {
+            if (Interlocked.CompareExchange(ref first, value, 0) == 0)
+            {
+                clock.Start(); // from the first completed batch: the group join is not consumption
+            }
+
+            if (Interlocked.Add(ref consumed, value) >= expected)
+            {
+                reached.Set();
+            }
+        });
+        listener.Start();
+        using var stop = new CancellationTokenSource();
+        var loop = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Embedded, GroupId = $"bench-drift-{Guid.NewGuid():N}", MaxBatchSize = batchSize },
+            processor, NullLogger.Instance).RunAsync(stop.Token);
+        if (WaitHandle.WaitAny([reached.WaitHandle, ((IAsyncResult)loop).AsyncWaitHandle], TimeSpan.FromMinutes(5)) != 0)
+        {
+            throw new InvalidOperationException($"drift stage stopped or stalled at {Interlocked.Read(ref consumed)} of {expected}", loop.Exception);
+        }
+
+        var rate = (expected - Interlocked.Read(ref first)) / clock.Elapsed.TotalSeconds;
+        stop.Cancel();
+        loop.GetAwaiter().GetResult();
+        return rate;
+    }
+
+    private static string Row(string name, double median, double min, double max, string unit, double ratio) =>
+        string.Create(CultureInfo.InvariantCulture, $"| {name} | {median:N0} | {min:N0} | {max:N0} | {unit} | {ratio:0.00} |");
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    /// <summary>Unit item vectors around a few interest clusters.</summary>
+    private sealed class SyntheticWorld
+    {
+        private readonly float[][] _items;
+
+        public SyntheticWorld(int dimension, int items, int seed)
+        {
+            var random = new Random(seed);
+            var centres = Enumerable.Range(0, 20).Select(_ => Unit(Enumerable.Range(0, dimension).Select(_ => Gaussian(random)).ToArray())).ToArray();
+            _items = [.. Enumerable.Range(0, items).Select(i => Unit(centres[i % centres.Length].Select(c => c + (0.5f * Gaussian(random))).ToArray()))];
+        }
+
+        public int Items => _items.Length;
+
+        public ReadOnlyMemory<float> Item(int index) => _items[index];
+
+        private static float Gaussian(Random random) =>
+            (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
+
+        private static float[] Unit(float[] v)
+        {
+            var norm = MathF.Sqrt(v.Sum(x => x * x));
+            return [.. v.Select(x => x / norm)];
+        }
+    }
+
+    /// <summary>Embedded-event records of users drawn uniformly, each user keeping to one partition, offsets increasing.</summary>
+    private sealed class EventGenerator(SyntheticWorld world, int users, int seed)
+    {
+        private readonly Random _random = new(seed);
+        private readonly Dictionary<int, long> _nextOffset = [];
+        private long _events;
+
+        public List<List<ConsumeResult<byte[]?, byte[]?>>> Batches(int count, int batchSize)
+        {
+            var records = new List<ConsumeResult<byte[]?, byte[]?>>(count);
+            for (var i = 0; i < count; i++)
+            {
+                var user = _random.Next(users);
+                var partition = user % 16;
+                var offset = _nextOffset.GetValueOrDefault(partition);
+                _nextOffset[partition] = offset + 1;
+                var pseudonym = Convert.ToHexStringLower(BitConverter.GetBytes((ulong)user * 0x9E3779B97F4A7C15UL)) + "0000000000000000";
+                var item = _random.Next(world.Items);
+                var value = EmbeddedEventCodec.Write(new EmbeddedEvent
+                {
+                    EventId = string.Create(CultureInfo.InvariantCulture, $"bench-{_events++}"),
+                    User = pseudonym,
+                    ItemId = string.Create(CultureInfo.InvariantCulture, $"item-{item}"),
+                    Ts = 1_700_000_000_000 + _events,
+                    Weight = 1f,
+                    ModelVersion = ModelVersion,
+                    Embedding = world.Item(item),
+                });
+                records.Add(new ConsumeResult<byte[]?, byte[]?>
+                {
+                    TopicPartitionOffset = new TopicPartitionOffset("bench-embedded", partition, offset),
+                    Message = new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes(pseudonym), Value = value },
+                });
+            }
+
+            return [.. records.Chunk(batchSize).Select(c => c.ToList())];
+        }
+    }
+}

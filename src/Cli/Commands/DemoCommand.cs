@@ -6,6 +6,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using StreamRec.Cli.Replay;
 using StreamRec.Cli.Terminal;
 using StreamRec.Datasets;
+using StreamRec.DriftDetector.Stage;
+using StreamRec.DriftDetector.State;
 using StreamRec.Embedded;
 using StreamRec.Embedder.Embedding;
 using StreamRec.Embedder.Stage;
@@ -19,8 +21,9 @@ namespace StreamRec.Cli.Commands;
 
 /// <summary>
 /// <c>streamrec demo</c>: the product on its embedded defaults, in one process: the embedded broker and
-/// a redis-server, the encoder (trained first when there is none), the stages built so far (Ingest and
-/// Embedder) as real Kafka workers, and MovieLens replayed through them, with progress and a summary.
+/// a redis-server, the encoder (trained first when there is none), the stages built so far (Ingest,
+/// Embedder, DriftDetector) as real Kafka workers, and MovieLens replayed through them, with progress
+/// and a summary that shows some of the interest mutations found, explained.
 /// </summary>
 public static class DemoCommand
 {
@@ -38,8 +41,9 @@ public static class DemoCommand
         var command = new Command("demo",
             """
             Run StreamRec on its embedded defaults: an embedded Kafka broker and a redis-server on loopback,
-            the Ingest and Embedder stages as Kafka workers in this process, and MovieLens replayed through
-            them with live progress, then a summary. Stops cleanly, also on Ctrl-C.
+            the Ingest, Embedder and DriftDetector stages as Kafka workers in this process, and MovieLens
+            replayed through them with live progress, then a summary with explained interest mutations.
+            Stops cleanly, also on Ctrl-C.
 
             Examples:
               streamrec demo
@@ -94,30 +98,41 @@ public static class DemoCommand
                 new EmbedderProcessor(service, new ItemCatalogWriter(connection.GetDatabase(), TimeProvider.System), topics,
                     embedderOptions.KnownItemsCapacity, TimeProvider.System, NullLogger.Instance),
                 NullLogger.Instance).RunAsync(stop.Token);
+            var driftOptions = new DriftDetectorOptions();
+            var database = connection.GetDatabase();
+            var drift = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Embedded, GroupId = driftOptions.GroupId },
+                new DriftProcessor(driftOptions, new DriftStateStore(database, driftOptions.StateTimeToLive), new ItemCatalogReader(database),
+                    topics, TimeProvider.System, NullLogger.Instance),
+                NullLogger.Instance).RunAsync(stop.Token);
 
             var clock = Stopwatch.StartNew();
             var result = await new EventReplayer(KafkaClientConfigs.Producer(kafka), topics.Raw, parse.GetValue(rate))
                 .RunAsync(events, cancellationToken);
 
-            // Wait until both stages have handled everything that was delivered.
+            // Wait until every stage has handled everything that was delivered.
             var progress = new ProgressLine("pipeline", result.Delivered);
-            while (!(counters.Consumed(IngestProcessor.Stage) == result.Delivered && counters.Consumed(EmbedderProcessor.Stage) == counters.Forwarded(IngestProcessor.Stage)))
+            string Detail() =>
+                $"ingested {counters.Consumed(IngestProcessor.Stage):N0}  embedded {counters.Forwarded(EmbedderProcessor.Stage):N0}  " +
+                $"drift {counters.Consumed(DriftProcessor.Stage):N0}  mutations {counters.Total("streamrec_mutations_total"):N0}";
+            long Done() => counters.Consumed(DriftProcessor.Stage) + counters.DeadLettered(IngestProcessor.Stage) + counters.DeadLettered(EmbedderProcessor.Stage);
+            while (!(counters.Consumed(IngestProcessor.Stage) == result.Delivered
+                && counters.Consumed(EmbedderProcessor.Stage) == counters.Forwarded(IngestProcessor.Stage)
+                && counters.Consumed(DriftProcessor.Stage) == counters.Forwarded(EmbedderProcessor.Stage)))
             {
-                if (ingest.IsFaulted || embed.IsFaulted)
+                if (ingest.IsFaulted || embed.IsFaulted || drift.IsFaulted)
                 {
-                    await Task.WhenAll(ingest, embed); // a failed stage ends the demo with its error
+                    await Task.WhenAll(ingest, embed, drift); // a failed stage ends the demo with its error
                 }
 
-                progress.Report(counters.Consumed(EmbedderProcessor.Stage) + counters.DeadLettered(IngestProcessor.Stage),
-                    $"ingested {counters.Consumed(IngestProcessor.Stage):N0}  embedded {counters.Forwarded(EmbedderProcessor.Stage):N0}");
+                progress.Report(Done(), Detail());
                 await Task.Delay(100, cancellationToken);
             }
 
-            progress.Complete(counters.Consumed(EmbedderProcessor.Stage) + counters.DeadLettered(IngestProcessor.Stage),
-                $"ingested {counters.Consumed(IngestProcessor.Stage):N0}  embedded {counters.Forwarded(EmbedderProcessor.Stage):N0}");
+            progress.Complete(Done(), Detail());
             var elapsed = clock.Elapsed;
             await stop.CancelAsync();
-            await Task.WhenAll(ingest, embed);
+            await Task.WhenAll(ingest, embed, drift);
+            var mutations = MutationShowcase.Read(kafka, topics.Mutations, parse.GetValue(partitions));
 
             var items = await connection.GetDatabase().SetLengthAsync(ItemCatalogKeys.ItemsOfModel(service.ModelVersion));
             var hits = counters.Total("streamrec_embed_cache_hits_total");
@@ -127,10 +142,16 @@ public static class DemoCommand
             Console.WriteLine($"  events replayed       {result.Delivered:N0} delivered, {result.Failed:N0} failed, {result.Elapsed.TotalSeconds:0.0} s ({result.Delivered / Math.Max(result.Elapsed.TotalSeconds, 1e-3):N0} events/s)");
             Console.WriteLine($"  ingest                {counters.Consumed(IngestProcessor.Stage):N0} consumed = {counters.Forwarded(IngestProcessor.Stage):N0} forwarded (pseudonymised) + {counters.DeadLettered(IngestProcessor.Stage):N0} dead-lettered");
             Console.WriteLine($"  embedder              {counters.Forwarded(EmbedderProcessor.Stage):N0} embeddings, {items:N0} items in the Redis catalog, cache hit rate {(hits + misses == 0 ? 0 : (double)hits / (hits + misses)):P1}");
-            Console.WriteLine($"  end to end            {elapsed.TotalSeconds:0.0} s from first event to last embedding, including the workers joining their consumer groups (about 3 s on the embedded broker)");
-            Console.WriteLine("  not yet in this build  drift detection and private recommendations");
+            var applied = counters.Total("streamrec_drift_events_applied_total");
+            var replayed = counters.Total("streamrec_drift_events_replayed_total");
+            Console.WriteLine($"  drift detector        {counters.Consumed(DriftProcessor.Stage):N0} consumed = {applied:N0} applied + {replayed:N0} already applied + {counters.DeadLettered(DriftProcessor.Stage):N0} dead-lettered; {mutations.Count:N0} interest mutations published");
+            Console.WriteLine($"  end to end            {elapsed.TotalSeconds:0.0} s from first event to last drift update, including the workers joining their consumer groups (about 3 s each on the embedded broker)");
+            Console.WriteLine("  not yet in this build  private recommendations");
+            MutationShowcase.Print(mutations, examples: 3);
             var reconciled = counters.Consumed(IngestProcessor.Stage) == counters.Forwarded(IngestProcessor.Stage) + counters.DeadLettered(IngestProcessor.Stage)
-                && counters.Forwarded(EmbedderProcessor.Stage) + counters.DeadLettered(EmbedderProcessor.Stage) == counters.Consumed(EmbedderProcessor.Stage);
+                && counters.Forwarded(EmbedderProcessor.Stage) + counters.DeadLettered(EmbedderProcessor.Stage) == counters.Consumed(EmbedderProcessor.Stage)
+                && applied + replayed + counters.DeadLettered(DriftProcessor.Stage) == counters.Consumed(DriftProcessor.Stage)
+                && mutations.Count == counters.Total("streamrec_mutations_total");
             return result.Failed == 0 && reconciled ? 0 : 1;
         });
         return command;

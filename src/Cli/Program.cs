@@ -10,6 +10,7 @@ var root = new RootCommand(
 {
     DemoCommand.Create(),
     DevKafkaCommand.Create(),
+    EvalCommand.Create(),
     ReplayCommand.Create(),
     TrainEncoderCommand.Create(),
 };

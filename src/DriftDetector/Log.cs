@@ -32,7 +32,4 @@ internal static partial class Log
     [LoggerMessage(EventId = 405, Level = LogLevel.Warning,
         Message = "Drift stage: the explanation item table is full ({Capacity} items); new items are not added (DriftDetector:Explanation:ItemCapacity)")]
     public static partial void ItemTableFull(ILogger logger, int capacity);
-
-    [LoggerMessage(EventId = 406, Level = LogLevel.Critical, Message = "Drift stage failed; stopping")]
-    public static partial void StageFailed(ILogger logger, Exception exception);
 }

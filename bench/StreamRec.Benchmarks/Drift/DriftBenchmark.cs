@@ -1,17 +1,16 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
+using StreamRec.Benchmarks.Harness;
 using StreamRec.Contracts;
 using StreamRec.DriftDetector.Detection;
 using StreamRec.DriftDetector.Stage;
 using StreamRec.DriftDetector.State;
 using StreamRec.Embedded;
 using StreamRec.Messaging;
-using StreamRec.Messaging.Stages;
 using StreamRec.Storage;
 
 namespace StreamRec.Benchmarks.Drift;
@@ -228,75 +227,15 @@ internal sealed class DriftBenchmark : IBenchmark
                 producer.Flush(TimeSpan.FromSeconds(60));
             }
 
-            raw.Add(RawConsume(kafka, topics.Embedded, count));
+            raw.Add(StageThroughput.RawConsume(kafka, topics.Embedded, count));
             database.Execute("FLUSHALL");
             var processor = new DriftProcessor(new DriftDetectorOptions(), new DriftStateStore(database, TimeSpan.FromDays(1)),
                 new ItemCatalogReader(database), topics, TimeProvider.System, NullLogger.Instance);
-            stage.Add(StageRun(kafka, topics, processor, count, batchSize));
+            stage.Add(StageThroughput.Run(kafka, topics.Embedded, processor, count, batchSize));
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"drift: repetition {r + 1}/{repetitions}: raw consume {raw[^1]:N0}/s, stage {stage[^1]:N0}/s"));
         }
 
         return (stage, raw);
-    }
-
-    private static double RawConsume(KafkaOptions kafka, string topic, int expected)
-    {
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Consumer(kafka, $"bench-raw-{Guid.NewGuid():N}")).Build();
-        consumer.Subscribe(topic);
-        if (consumer.Consume(TimeSpan.FromSeconds(30)) is null)
-        {
-            throw new InvalidOperationException("raw consumer received nothing");
-        }
-
-        var clock = Stopwatch.StartNew(); // from the first record: the group join is not consumption
-        for (var seen = 1; seen < expected; seen++)
-        {
-            _ = consumer.Consume(TimeSpan.FromSeconds(10)) ?? throw new InvalidOperationException($"raw consumer stalled at {seen} of {expected}");
-        }
-
-        var rate = (expected - 1) / clock.Elapsed.TotalSeconds;
-        consumer.Close();
-        return rate;
-    }
-
-    private static double StageRun(KafkaOptions kafka, TopicNames topics, DriftProcessor processor, int expected, int batchSize)
-    {
-        long consumed = 0, first = 0;
-        var clock = new Stopwatch();
-        using var reached = new ManualResetEventSlim();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Name == StreamRecMetrics.EventsConsumed.Name)
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, _, _) =>
-        {
-            if (Interlocked.CompareExchange(ref first, value, 0) == 0)
-            {
-                clock.Start(); // from the first completed batch: the group join is not consumption
-            }
-
-            if (Interlocked.Add(ref consumed, value) >= expected)
-            {
-                reached.Set();
-            }
-        });
-        listener.Start();
-        using var stop = new CancellationTokenSource();
-        var loop = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Embedded, GroupId = $"bench-drift-{Guid.NewGuid():N}", MaxBatchSize = batchSize },
-            processor, NullLogger.Instance).RunAsync(stop.Token);
-        if (WaitHandle.WaitAny([reached.WaitHandle, ((IAsyncResult)loop).AsyncWaitHandle], TimeSpan.FromMinutes(5)) != 0)
-        {
-            throw new InvalidOperationException($"drift stage stopped or stalled at {Interlocked.Read(ref consumed)} of {expected}", loop.Exception);
-        }
-
-        var rate = (expected - Interlocked.Read(ref first)) / clock.Elapsed.TotalSeconds;
-        stop.Cancel();
-        loop.GetAwaiter().GetResult();
-        return rate;
     }
 
     private static string Row(string name, double median, double min, double max, string unit, double ratio) =>

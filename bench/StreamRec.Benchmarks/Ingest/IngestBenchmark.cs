@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text.Json;
 using Confluent.Kafka;
-using Microsoft.Extensions.Logging.Abstractions;
 using StreamRec.Benchmarks.Harness;
 using StreamRec.Cli.Replay;
 using StreamRec.Contracts;
@@ -11,7 +9,6 @@ using StreamRec.Datasets;
 using StreamRec.Embedded;
 using StreamRec.Ingest;
 using StreamRec.Messaging;
-using StreamRec.Messaging.Stages;
 
 namespace StreamRec.Benchmarks.Ingest;
 
@@ -96,13 +93,13 @@ internal sealed class IngestBenchmark : IBenchmark
         var stage = new List<double>();
         for (var r = 0; r < repetitions; r++)
         {
-            raw.Add(RawConsume(kafka, topics.Raw, values.Count));
+            raw.Add(StageThroughput.RawConsume(kafka, topics.Raw, values.Count));
             if (KcatConsume(cluster.BootstrapServers, topics.Raw, values.Count) is { } kcatRate)
             {
                 kcat.Add(kcatRate);
             }
 
-            stage.Add(StageRun(kafka, topics, processor, values.Count, maxBatch));
+            stage.Add(StageThroughput.Run(kafka, topics.Raw, processor, values.Count, maxBatch));
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"ingest: repetition {r + 1}/{repetitions}: raw consume {raw[^1]:N0}/s, kcat {(kcat.Count > r ? kcat[^1].ToString("N0", CultureInfo.InvariantCulture) : "n/a")}/s, stage {stage[^1]:N0}/s"));
         }
@@ -131,35 +128,6 @@ internal sealed class IngestBenchmark : IBenchmark
     {
         var sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
-    private static double RawConsume(KafkaOptions kafka, string topic, int expected)
-    {
-        var config = KafkaClientConfigs.Consumer(kafka, $"bench-raw-{Guid.NewGuid():N}");
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).Build();
-        consumer.Subscribe(topic);
-        // The clock starts at the first record: joining the group (about 3 s on the embedded broker) is
-        // not consumption.
-        if (consumer.Consume(TimeSpan.FromSeconds(30)) is null)
-        {
-            throw new InvalidOperationException("raw consumer received nothing");
-        }
-
-        var clock = Stopwatch.StartNew();
-        var seen = 1;
-        while (seen < expected)
-        {
-            if (consumer.Consume(TimeSpan.FromSeconds(10)) is null)
-            {
-                throw new InvalidOperationException($"raw consumer stalled at {seen} of {expected}");
-            }
-
-            seen++;
-        }
-
-        var rate = (seen - 1) / clock.Elapsed.TotalSeconds;
-        consumer.Close();
-        return rate;
     }
 
     private static double? KcatConsume(string bootstrap, string topic, int expected)
@@ -194,46 +162,4 @@ internal sealed class IngestBenchmark : IBenchmark
         return lines == expected ? lines / seconds : throw new InvalidOperationException($"kcat read {lines} of {expected} records");
     }
 
-    private static double StageRun(KafkaOptions kafka, TopicNames topics, IngestProcessor processor, int expected, int maxBatch)
-    {
-        long consumed = 0;
-        long firstBatch = 0;
-        var clock = new Stopwatch();
-        using var reached = new ManualResetEventSlim();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Name == StreamRecMetrics.EventsConsumed.Name)
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, _, _) =>
-        {
-            // As for the raw consumer, the clock starts once the group is joined: at the first batch.
-            if (Interlocked.CompareExchange(ref firstBatch, value, 0) == 0)
-            {
-                clock.Start();
-            }
-
-            if (Interlocked.Add(ref consumed, value) >= expected)
-            {
-                reached.Set();
-            }
-        });
-        listener.Start();
-
-        using var stop = new CancellationTokenSource();
-        var loop = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Raw, GroupId = $"bench-ingest-{Guid.NewGuid():N}", MaxBatchSize = maxBatch },
-            processor, NullLogger.Instance).RunAsync(stop.Token);
-        if (WaitHandle.WaitAny([reached.WaitHandle, ((IAsyncResult)loop).AsyncWaitHandle], TimeSpan.FromMinutes(5)) != 0)
-        {
-            throw new InvalidOperationException($"ingest stage stopped or stalled at {Interlocked.Read(ref consumed)} of {expected}", loop.Exception);
-        }
-
-        var rate = (expected - Interlocked.Read(ref firstBatch)) / clock.Elapsed.TotalSeconds;
-        stop.Cancel();
-        loop.GetAwaiter().GetResult();
-        return rate;
-    }
 }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StreamRec.DriftDetector.State;
@@ -17,35 +16,23 @@ public sealed class DriftDetectorWorker(
     IOptions<DriftDetectorOptions> drift,
     IOptions<RedisOptions> redis,
     TimeProvider clock,
-    ILogger<DriftDetectorWorker> logger) : BackgroundService
+    ILogger<DriftDetectorWorker> logger) : StageWorker(DriftProcessor.Stage, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunStageAsync(CancellationToken stoppingToken)
     {
-        try
+        var options = drift.Value;
+        using var connection = await RedisConnector.ConnectAsync(redis.Value).ConfigureAwait(false);
+        var database = connection.GetDatabase();
+        var processor = new DriftProcessor(
+            options, new DriftStateStore(database, options.StateTimeToLive), new ItemCatalogReader(database), kafka.Value.Topics, clock, logger);
+        var p = options.Detection;
+        Log.Started(logger, options.StateTimeToLive, options.UserCacheCapacity, p.ShortRate, p.LongRate, p.CusumSlack, p.CusumThreshold, p.WarmUpEvents, p.CooldownEvents);
+        await new StageLoop(kafka.Value, new StageLoopOptions
         {
-            var options = drift.Value;
-            using var connection = await RedisConnector.ConnectAsync(redis.Value).ConfigureAwait(false);
-            var database = connection.GetDatabase();
-            var processor = new DriftProcessor(
-                options, new DriftStateStore(database, options.StateTimeToLive), new ItemCatalogReader(database), kafka.Value.Topics, clock, logger);
-            var p = options.Detection;
-            Log.Started(logger, options.StateTimeToLive, options.UserCacheCapacity, p.ShortRate, p.LongRate, p.CusumSlack, p.CusumThreshold, p.WarmUpEvents, p.CooldownEvents);
-            var loop = new StageLoop(kafka.Value, new StageLoopOptions
-            {
-                InputTopic = kafka.Value.Topics.Embedded,
-                GroupId = options.GroupId,
-                MaxBatchSize = options.MicroBatchSize,
-                MaxBatchWait = options.MicroBatchWait,
-            }, processor, logger);
-            await loop.RunAsync(stoppingToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // A stage that cannot continue fails loudly: non-zero exit, Kubernetes restarts it, and the
-            // unwritten batches are processed again from the last committed offsets.
-            Log.StageFailed(logger, e);
-            Environment.ExitCode = 1;
-            throw;
-        }
+            InputTopic = kafka.Value.Topics.Embedded,
+            GroupId = options.GroupId,
+            MaxBatchSize = options.MicroBatchSize,
+            MaxBatchWait = options.MicroBatchWait,
+        }, processor, logger).RunAsync(stoppingToken).ConfigureAwait(false);
     }
 }

@@ -24,7 +24,4 @@ internal static partial class Log
     [LoggerMessage(EventId = 302, Level = LogLevel.Debug,
         Message = "Embed stage: {Events} event(s), {CacheHits} cache hit(s), {EncodedRows} item(s) encoded in {Runs} run(s), {NewItems} new item(s) written to Redis")]
     public static partial void BatchEmbedded(ILogger logger, int events, int cacheHits, int encodedRows, int runs, int newItems);
-
-    [LoggerMessage(EventId = 303, Level = LogLevel.Critical, Message = "Embed stage failed; stopping")]
-    public static partial void StageFailed(ILogger logger, Exception exception);
 }

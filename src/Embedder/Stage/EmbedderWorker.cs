@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StreamRec.Embedder.Embedding;
@@ -18,33 +17,22 @@ public sealed class EmbedderWorker(
     IOptions<EmbedderOptions> embedder,
     IOptions<RedisOptions> redis,
     TimeProvider clock,
-    ILogger<EmbedderWorker> logger) : BackgroundService
+    ILogger<EmbedderWorker> logger) : StageWorker(EmbedderProcessor.Stage, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunStageAsync(CancellationToken stoppingToken)
     {
-        try
+        var options = embedder.Value;
+        using var service = EmbeddingService.Load(options, logger);
+        using var connection = await RedisConnector.ConnectAsync(redis.Value).ConfigureAwait(false);
+        var processor = new EmbedderProcessor(
+            service, new ItemCatalogWriter(connection.GetDatabase(), clock), kafka.Value.Topics, options.KnownItemsCapacity, clock, logger);
+        var loop = new StageLoop(kafka.Value, new StageLoopOptions
         {
-            var options = embedder.Value;
-            using var service = EmbeddingService.Load(options, logger);
-            using var connection = await RedisConnector.ConnectAsync(redis.Value).ConfigureAwait(false);
-            var processor = new EmbedderProcessor(
-                service, new ItemCatalogWriter(connection.GetDatabase(), clock), kafka.Value.Topics, options.KnownItemsCapacity, clock, logger);
-            var loop = new StageLoop(kafka.Value, new StageLoopOptions
-            {
-                InputTopic = kafka.Value.Topics.Clean,
-                GroupId = options.GroupId,
-                MaxBatchSize = options.MicroBatchSize,
-                MaxBatchWait = options.MicroBatchWait,
-            }, processor, logger);
-            await loop.RunAsync(stoppingToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // A stage that cannot continue fails loudly: non-zero exit, Kubernetes restarts it, and the
-            // uncommitted batch is processed again.
-            Log.StageFailed(logger, e);
-            Environment.ExitCode = 1;
-            throw;
-        }
+            InputTopic = kafka.Value.Topics.Clean,
+            GroupId = options.GroupId,
+            MaxBatchSize = options.MicroBatchSize,
+            MaxBatchWait = options.MicroBatchWait,
+        }, processor, logger);
+        await loop.RunAsync(stoppingToken).ConfigureAwait(false);
     }
 }

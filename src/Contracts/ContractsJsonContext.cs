@@ -9,4 +9,5 @@ namespace StreamRec.Contracts;
 [JsonSerializable(typeof(RawEvent))]
 [JsonSerializable(typeof(CleanEvent))]
 [JsonSerializable(typeof(MutationRecord))]
+[JsonSerializable(typeof(RecommendationRecord))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

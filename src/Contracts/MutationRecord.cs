@@ -50,5 +50,12 @@ public sealed record MutationRecord
     /// <summary>The new interest (the short-horizon vector the long one adopts), unit length, float32[D].</summary>
     public required float[] Interest { get; init; }
 
+    /// <summary>
+    /// The length of the short-horizon vector s before normalisation: s = <see cref="InterestNorm"/> x
+    /// <see cref="Interest"/>. The Recommender scores with s itself, whose sensitivity to one event is
+    /// bounded (docs/privacy.md); the unit vector's is not.
+    /// </summary>
+    public required double InterestNorm { get; init; }
+
     public required MutationExplanation Explanation { get; init; }
 }

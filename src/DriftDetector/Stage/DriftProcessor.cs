@@ -327,6 +327,7 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
             ModelVersion = embedded.ModelVersion,
             Source = new MutationSource(record.Topic, record.Partition.Value, record.Offset.Value),
             Interest = interest,
+            InterestNorm = norm,
             Explanation = _explainer.Explain(_previousLong, state.Short, _items),
         };
         return new OutgoingRecord(_topics.Mutations, new Message<byte[]?, byte[]?>

@@ -7,28 +7,33 @@ namespace StreamRec.Recommender.Ledger;
 /// The per-user privacy ledger in Redis: epsilon spent in a rolling window, charged atomically with the
 /// decision to publish (docs/privacy.md, "The ledger"). One hash per user,
 /// <c>streamrec:ledger:{&lt;pseudonym&gt;}</c> (the same Cluster hash tag as the user's drift state), with
-/// for each release in the window a field <c>e:&lt;release id&gt;</c> = "time:epsilon" and a field
-/// <c>r:&lt;release id&gt;</c> = the published record. One Lua script decides, so concurrent releases for
-/// the same user are serialised by Redis and can never overspend:
+/// for each release in the window a field <c>e:&lt;release id&gt;</c> = "time:epsilon:spent after it" and,
+/// once built, <c>r:&lt;release id&gt;</c> = the published record. The charge is one Lua script, so
+/// concurrent releases for the same user are serialised by Redis and can never overspend:
 /// <list type="number">
-/// <item>a release id already in the ledger is answered with its stored record: re-publishing an earlier
-/// release is post-processing and costs nothing (a replayed mutation spends no budget twice);</item>
+/// <item>a release id already charged is answered with what was spent after it and its stored record,
+/// if any: publishing an earlier release again is post-processing and costs nothing (a replayed
+/// mutation spends no budget twice);</item>
 /// <item>entries older than the window are deleted; the rest are summed;</item>
 /// <item>if the sum plus this release's epsilon exceeds the cap, the release is refused (not charged);</item>
-/// <item>otherwise it is charged and its record stored, in the same script, before it is published: a
-/// crash between the charge and the publication replays the mutation, which finds the stored record and
-/// publishes exactly it.</item>
+/// <item>otherwise it is charged.</item>
 /// </list>
+/// The caller then samples the noise, builds the record and stores it with <see cref="StoreReleaseAsync"/>
+/// (first writer wins) before publishing exactly the stored record. A crash after the charge and before
+/// the store draws the noise again on replay: the first draw was never published, so the observer
+/// still sees one release for one charge. A crash after the store republishes the stored record.
 /// The key expires one window after the last release. Only pseudonyms reach Redis.
 /// </summary>
 public sealed class PrivacyLedger(IDatabase database, TimeSpan window, double cap, TimeProvider clock)
 {
-    /// <summary>KEYS[1] ledger; ARGV: release id, now (ms), window (ms), epsilon, cap, record. Returns {outcome, spent, record?}.</summary>
+    /// <summary>KEYS[1] ledger; ARGV: release id, now (ms), window (ms), epsilon, cap. Returns {outcome, spent after, stored record?}; outcome 0 refused, 1 granted, 2 charged before.</summary>
     public const string ChargeScript = """
         local id = ARGV[1]
-        local stored = redis.call('HGET', KEYS[1], 'r:' .. id)
-        if stored then
-          return {2, '0', stored}
+        local charged = redis.call('HGET', KEYS[1], 'e:' .. id)
+        if charged then
+          local last = string.find(charged, ':[^:]*$')
+          local stored = redis.call('HGET', KEYS[1], 'r:' .. id)
+          return {2, string.sub(charged, last + 1), stored or false}
         end
         local now = tonumber(ARGV[2])
         local horizon = now - tonumber(ARGV[3])
@@ -38,12 +43,13 @@ public sealed class PrivacyLedger(IDatabase database, TimeSpan window, double ca
           local field = fields[i]
           if string.sub(field, 1, 2) == 'e:' then
             local value = fields[i + 1]
-            local sep = string.find(value, ':', 1, true)
-            local at = tonumber(string.sub(value, 1, sep - 1))
+            local first = string.find(value, ':', 1, true)
+            local second = string.find(value, ':', first + 1, true)
+            local at = tonumber(string.sub(value, 1, first - 1))
             if at <= horizon then
               redis.call('HDEL', KEYS[1], field, 'r:' .. string.sub(field, 3))
             else
-              spent = spent + tonumber(string.sub(value, sep + 1))
+              spent = spent + tonumber(string.sub(value, first + 1, second - 1))
             end
           end
         end
@@ -51,9 +57,19 @@ public sealed class PrivacyLedger(IDatabase database, TimeSpan window, double ca
         if spent + epsilon > tonumber(ARGV[5]) * (1 + 1e-12) then
           return {0, string.format('%.17g', spent)}
         end
-        redis.call('HSET', KEYS[1], 'e:' .. id, ARGV[2] .. ':' .. ARGV[4], 'r:' .. id, ARGV[6])
+        local after = string.format('%.17g', spent + epsilon)
+        redis.call('HSET', KEYS[1], 'e:' .. id, ARGV[2] .. ':' .. ARGV[4] .. ':' .. after)
         redis.call('PEXPIRE', KEYS[1], ARGV[3])
-        return {1, string.format('%.17g', spent + epsilon)}
+        return {1, after}
+        """;
+
+    /// <summary>KEYS[1] ledger; ARGV: release id, record. Stores the record unless one is stored (and only for a charged release); returns the stored one.</summary>
+    public const string StoreScript = """
+        if not redis.call('HGET', KEYS[1], 'e:' .. ARGV[1]) then
+          return false
+        end
+        redis.call('HSETNX', KEYS[1], 'r:' .. ARGV[1], ARGV[2])
+        return redis.call('HGET', KEYS[1], 'r:' .. ARGV[1])
         """;
 
     private readonly string _window = ((long)window.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
@@ -65,13 +81,12 @@ public sealed class PrivacyLedger(IDatabase database, TimeSpan window, double ca
 
     public static RedisKey Key(string user) => $"streamrec:ledger:{{{user}}}";
 
-    /// <summary>Charges <paramref name="epsilon"/> for release <paramref name="releaseId"/> if the window's budget allows it, storing <paramref name="record"/> with the charge.</summary>
+    /// <summary>Charges <paramref name="epsilon"/> for release <paramref name="releaseId"/> if the window's budget allows it.</summary>
     /// <exception cref="RedisException">Redis is unreachable or the script failed.</exception>
-    public async Task<LedgerDecision> ChargeAsync(string user, string releaseId, double epsilon, byte[] record)
+    public async Task<LedgerDecision> ChargeAsync(string user, string releaseId, double epsilon)
     {
         ArgumentException.ThrowIfNullOrEmpty(user);
         ArgumentException.ThrowIfNullOrEmpty(releaseId);
-        ArgumentNullException.ThrowIfNull(record);
         if (!(epsilon > 0) || !double.IsFinite(epsilon))
         {
             throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "A release spends a positive, finite epsilon.");
@@ -79,14 +94,25 @@ public sealed class PrivacyLedger(IDatabase database, TimeSpan window, double ca
 
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
         var result = (RedisResult[])(await database.ScriptEvaluateAsync(ChargeScript, [Key(user)],
-            [releaseId, now, _window, epsilon.ToString("R", CultureInfo.InvariantCulture), _cap, record]).ConfigureAwait(false))!;
+            [releaseId, now, _window, epsilon.ToString("R", CultureInfo.InvariantCulture), _cap]).ConfigureAwait(false))!;
         var spent = double.Parse((string)result[1]!, CultureInfo.InvariantCulture);
         return (int)result[0] switch
         {
             0 => new LedgerDecision(LedgerOutcome.Refused, spent, null),
             1 => new LedgerDecision(LedgerOutcome.Granted, spent, null),
-            _ => new LedgerDecision(LedgerOutcome.AlreadyReleased, spent, (byte[])result[2]!),
+            _ => new LedgerDecision(LedgerOutcome.AlreadyCharged, spent, result[2].IsNull ? null : (byte[])result[2]!),
         };
+    }
+
+    /// <summary>Stores a charged release's record unless one is stored already; returns the stored record, which is what to publish.</summary>
+    /// <exception cref="InvalidOperationException">The release was never charged (or has left the window).</exception>
+    public async Task<byte[]> StoreReleaseAsync(string user, string releaseId, byte[] record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var stored = await database.ScriptEvaluateAsync(StoreScript, [Key(user)], [releaseId, record]).ConfigureAwait(false);
+        return stored.IsNull
+            ? throw new InvalidOperationException($"Release {releaseId} is not charged in the ledger: a release is stored only after its charge.")
+            : (byte[])stored!;
     }
 
     /// <summary>Epsilon spent by the user in the current window (a read; expired entries are not counted).</summary>

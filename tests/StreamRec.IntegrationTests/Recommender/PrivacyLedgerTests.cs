@@ -25,7 +25,7 @@ public sealed class PrivacyLedgerTests(RedisServerFixture redis)
         var outcomes = new List<LedgerDecision>();
         for (var i = 0; i < 5; i++)
         {
-            outcomes.Add(await ledger.ChargeAsync(user, $"r{i}", 0.3, Record($"r{i}")));
+            outcomes.Add(await ledger.ChargeAsync(user, $"r{i}", 0.3));
             clock.Now += TimeSpan.FromMinutes(1);
         }
 
@@ -35,7 +35,7 @@ public sealed class PrivacyLedgerTests(RedisServerFixture redis)
         Assert.Equal(0.9, await ledger.SpentAsync(user), 12);
 
         // Exactly the cap is allowed.
-        Assert.Equal(LedgerOutcome.Granted, (await ledger.ChargeAsync(user, "r-last", 0.1, Record("r-last"))).Outcome);
+        Assert.Equal(LedgerOutcome.Granted, (await ledger.ChargeAsync(user, "r-last", 0.1)).Outcome);
         Assert.Equal(1.0, await ledger.SpentAsync(user), 12);
     }
 
@@ -45,7 +45,7 @@ public sealed class PrivacyLedgerTests(RedisServerFixture redis)
         var ledger = Ledger(new ManualClock(Start), cap: 1.0);
         var user = UniqueNames.Next("user");
 
-        var decisions = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => ledger.ChargeAsync(user, $"c{i}", 0.125, Record($"c{i}"))));
+        var decisions = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => ledger.ChargeAsync(user, $"c{i}", 0.125)));
 
         Assert.Equal(8, decisions.Count(d => d.Outcome == LedgerOutcome.Granted));
         Assert.Equal(56, decisions.Count(d => d.Outcome == LedgerOutcome.Refused));
@@ -53,19 +53,27 @@ public sealed class PrivacyLedgerTests(RedisServerFixture redis)
     }
 
     [Fact]
-    public async Task Republishing_a_release_is_free_and_returns_the_stored_record()
+    public async Task Republishing_a_release_is_free_and_publishes_the_first_stored_record()
     {
         var ledger = Ledger(new ManualClock(Start), cap: 1.0);
         var user = UniqueNames.Next("user");
-        var first = Record("m1");
-        Assert.Equal(LedgerOutcome.Granted, (await ledger.ChargeAsync(user, "m1", 0.6, first)).Outcome);
+        var first = await ledger.ChargeAsync(user, "m1", 0.6);
+        Assert.Equal((LedgerOutcome.Granted, 0.6), (first.Outcome, first.SpentInWindow));
 
-        var again = await ledger.ChargeAsync(user, "m1", 0.6, Record("a different noise draw"));
+        // A crash before the record was stored: the replay finds the charge, no record, and stores its own.
+        var replay = await ledger.ChargeAsync(user, "m1", 0.6);
+        Assert.Equal((LedgerOutcome.AlreadyCharged, 0.6, (byte[]?)null), (replay.Outcome, replay.SpentInWindow, replay.StoredRelease));
+        Assert.Equal(Record("draw 1"), await ledger.StoreReleaseAsync(user, "m1", Record("draw 1")));
 
-        Assert.Equal(LedgerOutcome.AlreadyReleased, again.Outcome);
-        Assert.Equal(first, again.StoredRelease);
+        // A crash after it was stored: the replay gets the stored record, and storing another keeps the first.
+        var again = await ledger.ChargeAsync(user, "m1", 0.6);
+        Assert.Equal((LedgerOutcome.AlreadyCharged, 0.6), (again.Outcome, again.SpentInWindow));
+        Assert.Equal(Record("draw 1"), again.StoredRelease);
+        Assert.Equal(Record("draw 1"), await ledger.StoreReleaseAsync(user, "m1", Record("draw 2")));
+
         Assert.Equal(0.6, await ledger.SpentAsync(user), 12);
-        Assert.Equal(LedgerOutcome.Refused, (await ledger.ChargeAsync(user, "m2", 0.6, Record("m2"))).Outcome);
+        Assert.Equal(LedgerOutcome.Refused, (await ledger.ChargeAsync(user, "m2", 0.6)).Outcome);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => ledger.StoreReleaseAsync(user, "m2", Record("m2")));
     }
 
     [Fact]
@@ -74,13 +82,14 @@ public sealed class PrivacyLedgerTests(RedisServerFixture redis)
         var clock = new ManualClock(Start);
         var ledger = Ledger(clock, cap: 1.0, window: TimeSpan.FromHours(1));
         var user = UniqueNames.Next("user");
-        Assert.Equal(LedgerOutcome.Granted, (await ledger.ChargeAsync(user, "a", 1.0, Record("a"))).Outcome);
+        Assert.Equal(LedgerOutcome.Granted, (await ledger.ChargeAsync(user, "a", 1.0)).Outcome);
 
         clock.Now = Start + TimeSpan.FromMinutes(59);
-        Assert.Equal(LedgerOutcome.Refused, (await ledger.ChargeAsync(user, "b", 0.5, Record("b"))).Outcome);
+        Assert.Equal(LedgerOutcome.Refused, (await ledger.ChargeAsync(user, "b", 0.5)).Outcome);
 
         clock.Now = Start + TimeSpan.FromMinutes(61);
-        var rolled = await ledger.ChargeAsync(user, "c", 0.5, Record("c"));
+        var rolled = await ledger.ChargeAsync(user, "c", 0.5);
+        await ledger.StoreReleaseAsync(user, "c", Record("c"));
 
         Assert.Equal((LedgerOutcome.Granted, 0.5), (rolled.Outcome, rolled.SpentInWindow));
         var fields = (await redis.Connection.GetDatabase().HashKeysAsync(PrivacyLedger.Key(user))).Select(f => (string)f!).Order();

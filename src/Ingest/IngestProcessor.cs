@@ -51,7 +51,7 @@ public sealed class IngestProcessor(RawEventValidator validator, Pseudonymizer p
         var user = pseudonymizer.Pseudonymize(validated.RawUserId);
         var clean = new CleanEvent
         {
-            EventId = validated.EventId,
+            EventId = pseudonymizer.PseudonymizeEventId(validated.EventId),
             User = user,
             ItemId = validated.ItemId,
             Type = validated.Type,

@@ -8,6 +8,13 @@ namespace StreamRec.Ingest;
 /// to the configured number of bytes (16 by default: 128 bits, collision-free in practice for billions
 /// of users). Stable for a key, so one user's events stay together; unlinkable to the raw id without
 /// the key, and a different key gives unrelated pseudonyms. This is the only place a raw id is read.
+/// <para>
+/// Event ids are replaced too (<see cref="PseudonymizeEventId"/>): producers choose them, and they often
+/// embed the user id (the MovieLens replay's "ml-USER-ITEM-TIME" does), which would otherwise travel
+/// downstream. Downstream only deduplicates by them, which a keyed hash of the id still allows. The
+/// input is prefixed with a domain label, so an event id and a user id with the same text get unrelated
+/// pseudonyms.
+/// </para>
 /// </summary>
 public sealed class Pseudonymizer
 {
@@ -39,9 +46,24 @@ public sealed class Pseudonymizer
     public string Pseudonymize(string rawUserId)
     {
         ArgumentNullException.ThrowIfNull(rawUserId);
-        var byteCount = Encoding.UTF8.GetByteCount(rawUserId);
+        return Mac([], rawUserId);
+    }
+
+    /// <summary>The event id as it travels downstream: a keyed hash, stable for a key, so that replays still deduplicate.</summary>
+    public string PseudonymizeEventId(string rawEventId)
+    {
+        ArgumentNullException.ThrowIfNull(rawEventId);
+        return Mac(EventIdDomain, rawEventId);
+    }
+
+    private static ReadOnlySpan<byte> EventIdDomain => "streamrec-event-id\n"u8;
+
+    private string Mac(ReadOnlySpan<byte> domain, string text)
+    {
+        var byteCount = domain.Length + Encoding.UTF8.GetByteCount(text);
         Span<byte> input = byteCount <= 512 ? stackalloc byte[byteCount] : new byte[byteCount];
-        Encoding.UTF8.GetBytes(rawUserId, input);
+        domain.CopyTo(input);
+        Encoding.UTF8.GetBytes(text, input[domain.Length..]);
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
         HMACSHA256.HashData(_key, input, mac);
         return Convert.ToHexStringLower(mac[.._bytes]);

@@ -62,7 +62,8 @@ public sealed class IngestStageTests(EmbeddedKafkaFixture kafka)
 
         // Clean events: keyed by a stable pseudonym, no raw user id anywhere in the record.
         var pseudonymizer = new Pseudonymizer(Key);
-        var byEventId = inputs.Where(i => i.Reason is null).ToDictionary(i => i.EventId!);
+        // Event ids travel as keyed hashes (a producer's id may embed the user id).
+        var byEventId = inputs.Where(i => i.Reason is null).ToDictionary(i => pseudonymizer.PseudonymizeEventId(i.EventId!));
         foreach (var record in clean)
         {
             var cleanEvent = JsonSerializer.Deserialize(record.Message.Value, ContractsJsonContext.Default.CleanEvent)!;

@@ -31,6 +31,18 @@ public sealed class PseudonymizerTests
     }
 
     [Fact]
+    public void Event_id_pseudonym_is_the_hmac_of_the_domain_label_and_the_id_and_differs_from_a_user_pseudonym()
+    {
+        using var hmac = new HMACSHA256(Key);
+        var expected = Convert.ToHexStringLower(hmac.ComputeHash(Encoding.UTF8.GetBytes("streamrec-event-id\nml-15-1201-833101223"))[..16]);
+        var pseudonymizer = new Pseudonymizer(Key);
+
+        Assert.Equal(expected, pseudonymizer.PseudonymizeEventId("ml-15-1201-833101223"));
+        Assert.Equal(expected, new Pseudonymizer(Key).PseudonymizeEventId("ml-15-1201-833101223"));
+        Assert.NotEqual(pseudonymizer.Pseudonymize("ml-15-1201-833101223"), pseudonymizer.PseudonymizeEventId("ml-15-1201-833101223"));
+    }
+
+    [Fact]
     public void Configured_length_is_respected_and_short_keys_are_refused()
     {
         Assert.Equal(16, new Pseudonymizer(Key, bytes: 8).Pseudonymize("42").Length);

@@ -3,6 +3,7 @@ using StreamRec.Benchmarks.Drift;
 using StreamRec.Benchmarks.Embedding;
 using StreamRec.Benchmarks.Ingest;
 using StreamRec.Benchmarks.Onnx;
+using StreamRec.Benchmarks.Recommender;
 
 // streamrec-bench <benchmark> [--option value ...]
 // Prints a markdown table of measured figures on stdout and progress on stderr, so that
@@ -13,6 +14,8 @@ IBenchmark[] benchmarks =
     new EmbedderBenchmark(),
     new IngestBenchmark(),
     new DriftBenchmark(),
+    new TopKBenchmark(),
+    new PrivacyUtilityBenchmark(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")

@@ -45,6 +45,24 @@ public sealed class ItemCatalogReader(IDatabase database)
         return records;
     }
 
+    /// <summary>Reads a <see cref="ItemCatalogKeys.VectorField"/> value: D float32, little-endian.</summary>
+    /// <exception cref="InvalidDataException">The value's length is not a multiple of 4.</exception>
+    public static float[] ReadVector(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length % sizeof(float) != 0)
+        {
+            throw new InvalidDataException($"An item vector has a multiple of 4 bytes; got {bytes.Length}.");
+        }
+
+        var vector = new float[bytes.Length / sizeof(float)];
+        for (var i = 0; i < vector.Length; i++)
+        {
+            vector[i] = System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(bytes[(i * sizeof(float))..]);
+        }
+
+        return vector;
+    }
+
     /// <summary>The categories field: a JSON array of strings. Anything else reads as no categories (display data only).</summary>
     private static string[] ParseCategories(byte[] json)
     {

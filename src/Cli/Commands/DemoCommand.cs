@@ -15,15 +15,20 @@ using StreamRec.Embedder.Training;
 using StreamRec.Ingest;
 using StreamRec.Messaging;
 using StreamRec.Messaging.Stages;
+using StreamRec.Recommender.Catalog;
+using StreamRec.Recommender.Ledger;
+using StreamRec.Recommender.Privacy;
+using StreamRec.Recommender.Stage;
 using StreamRec.Storage;
 
 namespace StreamRec.Cli.Commands;
 
 /// <summary>
 /// <c>streamrec demo</c>: the product on its embedded defaults, in one process: the embedded broker and
-/// a redis-server, the encoder (trained first when there is none), the stages built so far (Ingest,
-/// Embedder, DriftDetector) as real Kafka workers, and MovieLens replayed through them, with progress
-/// and a summary that shows some of the interest mutations found, explained.
+/// a redis-server, the encoder (trained first when there is none), the four stages (Ingest, Embedder,
+/// DriftDetector, Recommender) as real Kafka workers, and MovieLens replayed through them, with progress
+/// and a summary that shows some of the interest mutations found, explained, with the private
+/// recommendations they received.
 /// </summary>
 public static class DemoCommand
 {
@@ -41,8 +46,9 @@ public static class DemoCommand
         var command = new Command("demo",
             """
             Run StreamRec on its embedded defaults: an embedded Kafka broker and a redis-server on loopback,
-            the Ingest, Embedder and DriftDetector stages as Kafka workers in this process, and MovieLens
-            replayed through them with live progress, then a summary with explained interest mutations.
+            the Ingest, Embedder, DriftDetector and Recommender stages as Kafka workers in this process, and
+            MovieLens replayed through them with live progress, then a summary with explained interest
+            mutations and the differentially private recommendations they triggered.
             Stops cleanly, also on Ctrl-C.
 
             Examples:
@@ -104,6 +110,15 @@ public static class DemoCommand
                 new DriftProcessor(driftOptions, new DriftStateStore(database, driftOptions.StateTimeToLive), new ItemCatalogReader(database),
                     topics, TimeProvider.System, NullLogger.Instance),
                 NullLogger.Instance).RunAsync(stop.Token);
+            var recommenderOptions = new RecommenderOptions();
+            var recommend = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Mutations, GroupId = recommenderOptions.GroupId },
+                new RecommenderProcessor(
+                    new ReleaseMaker(recommenderOptions,
+                        new ItemCatalogCache(database, recommenderOptions.CatalogRefreshInterval, TimeProvider.System),
+                        new PrivacyLedger(database, recommenderOptions.BudgetWindow, recommenderOptions.BudgetCap, TimeProvider.System),
+                        new CryptoRandomSource(), TimeProvider.System, NullLogger.Instance),
+                    topics, TimeProvider.System, NullLogger.Instance),
+                NullLogger.Instance).RunAsync(stop.Token);
 
             var clock = Stopwatch.StartNew();
             var result = await new EventReplayer(KafkaClientConfigs.Producer(kafka), topics.Raw, parse.GetValue(rate))
@@ -113,15 +128,17 @@ public static class DemoCommand
             var progress = new ProgressLine("pipeline", result.Delivered);
             string Detail() =>
                 $"ingested {counters.Consumed(IngestProcessor.Stage):N0}  embedded {counters.Forwarded(EmbedderProcessor.Stage):N0}  " +
-                $"drift {counters.Consumed(DriftProcessor.Stage):N0}  mutations {counters.Total("streamrec_mutations_total"):N0}";
+                $"drift {counters.Consumed(DriftProcessor.Stage):N0}  mutations {counters.Total("streamrec_mutations_total"):N0}  " +
+                $"recommendations {counters.Forwarded(RecommenderProcessor.Stage):N0}";
             long Done() => counters.Consumed(DriftProcessor.Stage) + counters.DeadLettered(IngestProcessor.Stage) + counters.DeadLettered(EmbedderProcessor.Stage);
             while (!(counters.Consumed(IngestProcessor.Stage) == result.Delivered
                 && counters.Consumed(EmbedderProcessor.Stage) == counters.Forwarded(IngestProcessor.Stage)
-                && counters.Consumed(DriftProcessor.Stage) == counters.Forwarded(EmbedderProcessor.Stage)))
+                && counters.Consumed(DriftProcessor.Stage) == counters.Forwarded(EmbedderProcessor.Stage)
+                && counters.Consumed(RecommenderProcessor.Stage) == counters.Forwarded(DriftProcessor.Stage)))
             {
-                if (ingest.IsFaulted || embed.IsFaulted || drift.IsFaulted)
+                if (ingest.IsFaulted || embed.IsFaulted || drift.IsFaulted || recommend.IsFaulted)
                 {
-                    await Task.WhenAll(ingest, embed, drift); // a failed stage ends the demo with its error
+                    await Task.WhenAll(ingest, embed, drift, recommend); // a failed stage ends the demo with its error
                 }
 
                 progress.Report(Done(), Detail());
@@ -131,8 +148,9 @@ public static class DemoCommand
             progress.Complete(Done(), Detail());
             var elapsed = clock.Elapsed;
             await stop.CancelAsync();
-            await Task.WhenAll(ingest, embed, drift);
+            await Task.WhenAll(ingest, embed, drift, recommend);
             var mutations = MutationShowcase.Read(kafka, topics.Mutations, parse.GetValue(partitions));
+            var releases = MutationShowcase.ReadReleases(kafka, topics.Recommendations, parse.GetValue(partitions));
 
             var items = await connection.GetDatabase().SetLengthAsync(ItemCatalogKeys.ItemsOfModel(service.ModelVersion));
             var hits = counters.Total("streamrec_embed_cache_hits_total");
@@ -145,13 +163,15 @@ public static class DemoCommand
             var applied = counters.Total("streamrec_drift_events_applied_total");
             var replayed = counters.Total("streamrec_drift_events_replayed_total");
             Console.WriteLine($"  drift detector        {counters.Consumed(DriftProcessor.Stage):N0} consumed = {applied:N0} applied + {replayed:N0} already applied + {counters.DeadLettered(DriftProcessor.Stage):N0} dead-lettered; {mutations.Count:N0} interest mutations published");
-            Console.WriteLine($"  end to end            {elapsed.TotalSeconds:0.0} s from first event to last drift update, including the workers joining their consumer groups (about 3 s each on the embedded broker)");
-            Console.WriteLine("  not yet in this build  private recommendations");
-            MutationShowcase.Print(mutations, examples: 3);
+            var refused = counters.Total("streamrec_privacy_budget_exhausted_total");
+            Console.WriteLine($"  recommender           {counters.Consumed(RecommenderProcessor.Stage):N0} mutations -> {releases.Count:N0} private releases (K={recommenderOptions.TopK}, epsilon {recommenderOptions.EpsilonPerRelease:0.##} each, budget {recommenderOptions.BudgetCap:0.##} per {recommenderOptions.BudgetWindow.TotalHours:0} h), {refused:N0} refused by the budget");
+            Console.WriteLine($"  end to end            {elapsed.TotalSeconds:0.0} s from first event to last release, including the workers joining their consumer groups (about 3 s each on the embedded broker)");
+            MutationShowcase.Print(mutations, releases, examples: 3);
             var reconciled = counters.Consumed(IngestProcessor.Stage) == counters.Forwarded(IngestProcessor.Stage) + counters.DeadLettered(IngestProcessor.Stage)
                 && counters.Forwarded(EmbedderProcessor.Stage) + counters.DeadLettered(EmbedderProcessor.Stage) == counters.Consumed(EmbedderProcessor.Stage)
                 && applied + replayed + counters.DeadLettered(DriftProcessor.Stage) == counters.Consumed(DriftProcessor.Stage)
-                && mutations.Count == counters.Total("streamrec_mutations_total");
+                && mutations.Count == counters.Total("streamrec_mutations_total")
+                && releases.Count + refused + counters.Total("streamrec_recommendations_skipped_total") + counters.DeadLettered(RecommenderProcessor.Stage) == mutations.Count;
             return result.Failed == 0 && reconciled ? 0 : 1;
         });
         return command;

@@ -5,11 +5,36 @@ using StreamRec.Messaging;
 
 namespace StreamRec.Cli.Terminal;
 
-/// <summary>Reads the mutations a run published and prints a few of them for a person.</summary>
+/// <summary>Reads the mutations and recommendations a run published and prints a few of them for a person.</summary>
 public static class MutationShowcase
 {
     /// <summary>Every record of the mutations topic, deduplicated by mutation id (a replay may publish one twice).</summary>
     public static List<MutationRecord> Read(KafkaOptions kafka, string topic, int partitions)
+    {
+        var mutations = new Dictionary<string, MutationRecord>(StringComparer.Ordinal);
+        foreach (var value in ReadValues(kafka, topic, partitions))
+        {
+            var mutation = JsonSerializer.Deserialize(value, ContractsJsonContext.Default.MutationRecord)!;
+            mutations.TryAdd(mutation.MutationId, mutation);
+        }
+
+        return [.. mutations.Values.OrderBy(m => m.Ts).ThenBy(m => m.MutationId, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Every release of the recommendations topic by release id (a release published again is the same record).</summary>
+    public static Dictionary<string, RecommendationRecord> ReadReleases(KafkaOptions kafka, string topic, int partitions)
+    {
+        var releases = new Dictionary<string, RecommendationRecord>(StringComparer.Ordinal);
+        foreach (var value in ReadValues(kafka, topic, partitions))
+        {
+            var release = JsonSerializer.Deserialize(value, ContractsJsonContext.Default.RecommendationRecord)!;
+            releases.TryAdd(release.ReleaseId, release);
+        }
+
+        return releases;
+    }
+
+    private static List<byte[]> ReadValues(KafkaOptions kafka, string topic, int partitions)
     {
         ArgumentNullException.ThrowIfNull(kafka);
         var config = KafkaClientConfigs.Consumer(kafka, $"streamrec-demo-reader-{Guid.NewGuid():N}");
@@ -18,7 +43,7 @@ public static class MutationShowcase
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).Build();
         // Assigned, not subscribed: no group to join, and every partition read from the start.
         consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
-        var mutations = new Dictionary<string, MutationRecord>(StringComparer.Ordinal);
+        var values = new List<byte[]>();
         var atEnd = new HashSet<int>();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (atEnd.Count < partitions)
@@ -40,18 +65,21 @@ public static class MutationShowcase
                 continue;
             }
 
-            var mutation = JsonSerializer.Deserialize(result.Message.Value, ContractsJsonContext.Default.MutationRecord)!;
-            mutations.TryAdd(mutation.MutationId, mutation);
+            values.Add(result.Message.Value!);
         }
 
         consumer.Close();
-        return [.. mutations.Values.OrderBy(m => m.Ts).ThenBy(m => m.MutationId, StringComparer.Ordinal)];
+        return values;
     }
 
-    /// <summary>Prints up to <paramref name="examples"/> mutations, the most confident (highest CUSUM score) first.</summary>
-    public static void Print(IReadOnlyList<MutationRecord> mutations, int examples)
+    /// <summary>
+    /// Prints up to <paramref name="examples"/> mutations, the most confident (highest CUSUM score) first,
+    /// with the private recommendations each one received.
+    /// </summary>
+    public static void Print(IReadOnlyList<MutationRecord> mutations, IReadOnlyDictionary<string, RecommendationRecord> releases, int examples)
     {
         ArgumentNullException.ThrowIfNull(mutations);
+        ArgumentNullException.ThrowIfNull(releases);
         if (mutations.Count == 0)
         {
             Console.WriteLine("  (no interest mutation in this replay: replay more events, e.g. without --limit)");
@@ -73,6 +101,15 @@ public static class MutationShowcase
             if (m.Explanation.ExamplesAfter.Count > 0)
             {
                 Console.WriteLine($"    after:  {Titles(m.Explanation.ExamplesAfter)}");
+            }
+
+            if (releases.TryGetValue(m.MutationId, out var release))
+            {
+                Console.WriteLine($"    recommended (epsilon {release.EpsilonSpent:0.##}, {release.EpsilonRemaining:0.##} left today): {string.Join("; ", release.Items.Select(i => i.Title ?? $"item {i.ItemId}"))}");
+            }
+            else
+            {
+                Console.WriteLine("    recommended: nothing (the user's privacy budget was spent)");
             }
         }
     }

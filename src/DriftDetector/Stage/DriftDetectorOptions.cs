@@ -34,6 +34,14 @@ public sealed class DriftDetectorOptions
     /// </summary>
     public int UserCacheCapacity { get; set; } = 200_000;
 
+    /// <summary>
+    /// How many of each user's most recent items to keep in Redis (<c>streamrec:recent:{user}</c>, same TTL)
+    /// so that the Recommender can leave them out (Recommender:ExcludeRecentItems). 0, the default, keeps
+    /// none: the list is more data about the user (about 15 bytes per item in Redis), and excluding items
+    /// from private data weakens the recommendations' guarantee (docs/privacy.md).
+    /// </summary>
+    public int RecentItems { get; set; }
+
     public DriftParameters Detection { get; set; } = new();
 
     public ExplanationOptions Explanation { get; set; } = new();

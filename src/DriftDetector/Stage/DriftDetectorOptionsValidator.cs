@@ -19,6 +19,7 @@ public sealed class DriftDetectorOptionsValidator : IValidateOptions<DriftDetect
         Check(options.MicroBatchWait > TimeSpan.Zero, $"{s}:MicroBatchWait must be positive (is {options.MicroBatchWait}).");
         Check(options.StateTimeToLive >= TimeSpan.FromSeconds(1), $"{s}:StateTimeToLive must be at least 1 s (is {options.StateTimeToLive}).");
         Check(options.UserCacheCapacity >= 1, $"{s}:UserCacheCapacity must be >= 1 (is {options.UserCacheCapacity}).");
+        Check(options.RecentItems is >= 0 and <= 1000, $"{s}:RecentItems must be between 0 and 1000 (is {options.RecentItems}).");
 
         var d = options.Detection;
         const string p = $"{s}:Detection";

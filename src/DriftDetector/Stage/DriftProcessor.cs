@@ -52,9 +52,11 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly int _userCacheCapacity;
+    private readonly int _recentItems;
     private readonly Dictionary<string, CachedUser> _users = new(StringComparer.Ordinal);
     private readonly Queue<List<PendingWrite>> _pendingBatches = new();
     private float[] _previousLong = [];
+    private float[] _clipped = [];
     private long _batchNumber;
     private bool _itemTableFullLogged;
 
@@ -77,6 +79,7 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
         _clock = clock;
         _logger = logger;
         _userCacheCapacity = options.UserCacheCapacity;
+        _recentItems = options.RecentItems;
     }
 
     public string StageName => Stage;
@@ -98,13 +101,20 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
         {
             if (EmbeddedEventCodec.TryRead(record.Message.Value, out var embedded, out var error))
             {
-                if (Encoding.UTF8.GetByteCount(embedded.ModelVersion) <= DriftStateRecord.MaxModelVersionBytes)
+                if (Encoding.UTF8.GetByteCount(embedded.ModelVersion) > DriftStateRecord.MaxModelVersionBytes)
+                {
+                    error = $"model_version is longer than the {DriftStateRecord.MaxModelVersionBytes} UTF-8 bytes the drift state can hold";
+                }
+                else if (embedded.Weight is not (> 0 and <= 1))
+                {
+                    // Ingest's weights lie in (0, 1]; the recommendations' sensitivity bound assumes it.
+                    error = "weight is not in (0, 1]";
+                }
+                else
                 {
                     events.Add((record, embedded));
                     continue;
                 }
-
-                error = $"model_version is longer than the {DriftStateRecord.MaxModelVersionBytes} UTF-8 bytes the drift state can hold";
             }
 
             outputs.Add(new OutgoingRecord(_topics.DeadLetter, DeadLetterHeaders.Wrap(record, Stage, InvalidEmbeddedEvent, error, _clock.GetUtcNow())));
@@ -145,7 +155,7 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
             }
 
             user.State.Long.CopyTo(_previousLong.AsSpan());
-            var step = _detector.Apply(user.State, embedding, embedded.Weight);
+            var step = _detector.Apply(user.State, Clipped(embedding), embedded.Weight);
             user.Partition = record.Partition.Value;
             user.Offset = record.Offset.Value;
             applied++;
@@ -154,8 +164,11 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
             if (user.LastBatch != _batchNumber)
             {
                 user.LastBatch = _batchNumber;
-                writes.Add(new PendingWrite(embedded.User, user));
+                user.BatchWrite = new PendingWrite(embedded.User, user) { RecentItems = _recentItems > 0 ? [] : null };
+                writes.Add(user.BatchWrite);
             }
+
+            user.BatchWrite!.RecentItems?.Add((embedded.ItemId, record.Offset.Value));
 
             if (step.Mutation)
             {
@@ -191,7 +204,7 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
         if (writes.Count > 0)
         {
             var started = Stopwatch.GetTimestamp();
-            var results = await _store.ApplyAsync([.. writes.Select(w => w.Write!)]).ConfigureAwait(false);
+            var results = await _store.ApplyAsync([.. writes.Select(w => w.Write!)], _recentItems).ConfigureAwait(false);
             DriftMetrics.RedisSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("operation", "state_write"));
             var refused = results.Count(applied => !applied);
             if (refused > 0)
@@ -235,6 +248,31 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
         var dropped = _users.Count;
         _users.Clear();
         Log.CacheDropped(_logger, partitions.Count, "lost", dropped);
+    }
+
+    /// <summary>
+    /// The embedding with its length clipped to 1. The default encoder's are unit vectors; a replacement
+    /// model's might not be, and the Recommender's privacy guarantee rests on every event moving the
+    /// interest vector by at most 2 a w_max, which needs ||e|| &lt;= 1 (docs/privacy.md). A vector
+    /// normalised in float32 may exceed 1 by up to gamma_(D+2) = (D+2)u/(1-(D+2)u), u = 2^-24, which that
+    /// analysis already allows for (ScoreSensitivity.Float32RoundingBound): such vectors pass unchanged.
+    /// </summary>
+    private ReadOnlySpan<float> Clipped(ReadOnlySpan<float> embedding)
+    {
+        var norm = System.Numerics.Tensors.TensorPrimitives.Norm(embedding);
+        var slack = (embedding.Length + 2) / 16_777_216.0;
+        if (norm <= 1 + (slack / (1 - slack)))
+        {
+            return embedding;
+        }
+
+        if (_clipped.Length != embedding.Length)
+        {
+            _clipped = new float[embedding.Length];
+        }
+
+        System.Numerics.Tensors.TensorPrimitives.Divide(embedding, norm, _clipped);
+        return _clipped;
     }
 
     /// <summary>Loads the stored state of the batch's users that are not cached; returns how many were looked up.</summary>
@@ -386,6 +424,9 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
 
         /// <summary>Processed batches whose write of this user is not done: such a user must not be evicted.</summary>
         public int PendingWrites { get; set; }
+
+        /// <summary>The write of the batch being processed (<see cref="LastBatch"/>).</summary>
+        public PendingWrite? BatchWrite { get; set; }
     }
 
     /// <summary>A user touched by a batch, and the state to write for it once the batch's outputs are acknowledged.</summary>
@@ -395,6 +436,9 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
 
         public DriftStateWrite? Write { get; private set; }
 
-        public void Encode() => Write = new DriftStateWrite(user, User.Partition, User.Offset, User.ModelVersion, UserDriftStateCodec.Write(User.State));
+        /// <summary>The items of this batch's events of the user, with their offsets (only when recent items are kept).</summary>
+        public List<(string ItemId, long Offset)>? RecentItems { get; set; }
+
+        public void Encode() => Write = new DriftStateWrite(user, User.Partition, User.Offset, User.ModelVersion, UserDriftStateCodec.Write(User.State), RecentItems);
     }
 }

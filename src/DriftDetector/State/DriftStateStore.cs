@@ -39,9 +39,26 @@ public sealed class DriftStateStore(IDatabase database, TimeSpan timeToLive)
         return 1
         """;
 
+    /// <summary>
+    /// KEYS[1] the user's recent items; ARGV: offset, item, offset, item, ..., then how many to keep and the
+    /// TTL in ms. ZADD GT keeps each item's latest offset, so replaying a record changes nothing.
+    /// </summary>
+    public const string RecentItemsScript = """
+        local count = #ARGV - 2
+        for i = 1, count, 2 do
+          redis.call('ZADD', KEYS[1], 'GT', ARGV[i], ARGV[i + 1])
+        end
+        redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[#ARGV - 1]) + 1))
+        redis.call('PEXPIRE', KEYS[1], ARGV[#ARGV])
+        return 1
+        """;
+
     private readonly string _timeToLive = ((long)timeToLive.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 
     public static RedisKey Key(string user) => $"streamrec:user:{{{user}}}";
+
+    /// <summary>The user's most recent items (a sorted set by offset), kept only when DriftDetector:RecentItems > 0.</summary>
+    public static RedisKey RecentItemsKey(string user) => $"streamrec:recent:{{{user}}}";
 
     /// <summary>Stores <paramref name="state"/> as of input record (partition, offset) unless that record was already applied.</summary>
     /// <returns>True when written; false when the stored state already includes that record.</returns>
@@ -58,11 +75,12 @@ public sealed class DriftStateStore(IDatabase database, TimeSpan timeToLive)
     /// </summary>
     /// <returns>For each write, whether it was applied (false: the stored state already includes its offset).</returns>
     /// <exception cref="RedisException">Redis is unreachable or a script failed.</exception>
-    public async Task<bool[]> ApplyAsync(IReadOnlyList<DriftStateWrite> writes)
+    public async Task<bool[]> ApplyAsync(IReadOnlyList<DriftStateWrite> writes, int recentItems = 0)
     {
         ArgumentNullException.ThrowIfNull(writes);
         var batch = database.CreateBatch();
         var pending = new Task<RedisResult>[writes.Count];
+        var recent = new List<Task>();
         for (var i = 0; i < writes.Count; i++)
         {
             var write = writes[i];
@@ -74,9 +92,23 @@ public sealed class DriftStateStore(IDatabase database, TimeSpan timeToLive)
                 DriftStateRecord.Write(write.Partition, write.Offset, write.ModelVersion, write.State),
                 _timeToLive,
             ]);
+            if (recentItems > 0 && write.RecentItems is { Count: > 0 } items)
+            {
+                var arguments = new List<RedisValue>((items.Count * 2) + 2);
+                foreach (var (item, offset) in items)
+                {
+                    arguments.Add(offset.ToString(CultureInfo.InvariantCulture));
+                    arguments.Add(item);
+                }
+
+                arguments.Add(recentItems.ToString(CultureInfo.InvariantCulture));
+                arguments.Add(_timeToLive);
+                recent.Add(batch.ScriptEvaluateAsync(RecentItemsScript, [RecentItemsKey(write.User)], [.. arguments]));
+            }
         }
 
         batch.Execute();
+        await Task.WhenAll(recent).ConfigureAwait(false);
         var results = await Task.WhenAll(pending).ConfigureAwait(false);
         return [.. results.Select(r => (int)r == 1)];
     }
@@ -102,11 +134,19 @@ public sealed class DriftStateStore(IDatabase database, TimeSpan timeToLive)
         return [.. values.Select(v => v.IsNull ? null : DriftStateRecord.Read((byte[])v!))];
     }
 
-    /// <summary>Erases a user's drift state (the erasure path for a data-subject request).</summary>
-    /// <returns>True when there was a state to erase.</returns>
-    public Task<bool> DeleteAsync(string user)
+    /// <summary>The user's most recent items, most recent first (empty when none are kept).</summary>
+    public async Task<string[]> RecentItemsAsync(string user)
     {
         ArgumentException.ThrowIfNullOrEmpty(user);
-        return database.KeyDeleteAsync(Key(user));
+        var items = await database.SortedSetRangeByRankAsync(RecentItemsKey(user), 0, -1, Order.Descending).ConfigureAwait(false);
+        return [.. items.Select(i => (string)i!)];
+    }
+
+    /// <summary>Erases a user's drift state and recent items (the erasure path for a data-subject request).</summary>
+    /// <returns>How many keys were erased.</returns>
+    public Task<long> DeleteAsync(string user)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(user);
+        return database.KeyDeleteAsync([Key(user), RecentItemsKey(user)]);
     }
 }

@@ -2,6 +2,8 @@ namespace StreamRec.DriftDetector.State;
 
 /// <summary>
 /// One user's state to store: the encoded state (<see cref="Detection.UserDriftStateCodec"/>) as of input
-/// record (<see cref="Partition"/>, <see cref="Offset"/>), built from vectors of <see cref="ModelVersion"/>.
+/// record (<see cref="Partition"/>, <see cref="Offset"/>), built from vectors of <see cref="ModelVersion"/>,
+/// and, when the stage keeps them, the items of the events applied with their offsets.
 /// </summary>
-public sealed record DriftStateWrite(string User, int Partition, long Offset, string ModelVersion, byte[] State);
+public sealed record DriftStateWrite(
+    string User, int Partition, long Offset, string ModelVersion, byte[] State, IReadOnlyList<(string ItemId, long Offset)>? RecentItems = null);

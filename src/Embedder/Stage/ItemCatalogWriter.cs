@@ -54,23 +54,6 @@ public sealed class ItemCatalogWriter(IDatabase database, TimeProvider clock)
         return bytes;
     }
 
-    /// <summary>Reads a <see cref="ItemCatalogKeys.VectorField"/> value back (for readers of the catalog).</summary>
-    public static float[] ReadVector(ReadOnlySpan<byte> bytes)
-    {
-        if (bytes.Length % sizeof(float) != 0)
-        {
-            throw new InvalidDataException($"An item vector has a multiple of 4 bytes; got {bytes.Length}.");
-        }
-
-        var embedding = new float[bytes.Length / sizeof(float)];
-        for (var i = 0; i < embedding.Length; i++)
-        {
-            embedding[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(i * sizeof(float))..]);
-        }
-
-        return embedding;
-    }
-
     private static HashEntry[] Fields(CatalogItem item, string updated)
     {
         var fields = new List<HashEntry>(5)

@@ -5,7 +5,7 @@ namespace StreamRec.IntegrationTests.Cli;
 public sealed class DemoCommandTests
 {
     [Fact]
-    public async Task Demo_runs_ingest_embedder_and_drift_detector_on_the_embedded_defaults_and_reconciles_counts()
+    public async Task Demo_runs_the_four_stages_on_the_embedded_defaults_and_reconciles_counts()
     {
         using var demo = ExternalProcess.StartStreamRec("demo", "--limit", "5000");
         await demo.WaitForExitAsync(TimeSpan.FromSeconds(300));
@@ -17,6 +17,7 @@ public sealed class DemoCommandTests
         Assert.Contains("5,000 consumed = 5,000 forwarded (pseudonymised) + 0 dead-lettered", demo.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("embedder              5,000 embeddings", demo.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("drift detector        5,000 consumed = 5,000 applied + 0 already applied + 0 dead-lettered", demo.StandardOutput, StringComparison.Ordinal);
+        Assert.Matches(@"recommender           (\d+) mutations -> \1 private releases", demo.StandardOutput);
         Assert.Contains("pipeline:", demo.StandardError, StringComparison.Ordinal); // progress output
     }
 

@@ -252,4 +252,63 @@ public sealed class DriftProcessorTests(RedisServerFixture redis)
         Assert.Equal([1, 0, 5], dead[0].Message.Value);
         Assert.Equal(3, (await Store.LoadAsync(user))!.State.Events);
     }
+
+    [Fact]
+    public async Task Recent_items_are_kept_when_configured_newest_first_and_a_replay_changes_nothing()
+    {
+        var prefix = UniqueNames.Next("dp") + "-";
+        var world = new GenreWorld(prefix, seed: 9);
+        var user = prefix + "user";
+        var events = world.Events(user, 12, 0, "Comedy").Select((e, i) => (Partition: 3, Offset: (long)i, Event: e)).ToList();
+        var records = Records(events);
+        var options = new DriftDetectorOptions { RecentItems = 4 };
+        await RunAsync(NewProcessor(options), records[..7], records[7..]);
+        var store = Store;
+
+        var expected = events.OrderByDescending(e => e.Offset).Select(e => e.Event.ItemId).Distinct().Take(4).ToArray();
+        Assert.Equal(expected, await store.RecentItemsAsync(user));
+
+        await RunAsync(NewProcessor(options), records[2..]); // a replay from an earlier committed offset
+        Assert.Equal(expected, await store.RecentItemsAsync(user));
+        var ttl = await redis.Connection.GetDatabase().KeyTimeToLiveAsync(DriftStateStore.RecentItemsKey(user));
+        Assert.NotNull(ttl);
+
+        Assert.Equal(2, await store.DeleteAsync(user));
+        Assert.Empty(await store.RecentItemsAsync(user));
+        Assert.Empty(await Store.RecentItemsAsync(prefix + "nobody"));
+    }
+
+    [Fact]
+    public async Task No_recent_items_are_kept_by_default()
+    {
+        var prefix = UniqueNames.Next("dp") + "-";
+        var world = new GenreWorld(prefix, seed: 10);
+        var user = prefix + "user";
+        await RunAsync(NewProcessor(), Records(world.Events(user, 5, 0, "Drama").Select((e, i) => (0, (long)i, e))));
+
+        Assert.False(await redis.Connection.GetDatabase().KeyExistsAsync(DriftStateStore.RecentItemsKey(user)));
+    }
+
+    [Fact]
+    public async Task An_embedding_longer_than_one_is_clipped_and_a_weight_outside_the_contract_is_dead_lettered()
+    {
+        var prefix = UniqueNames.Next("dp") + "-";
+        var world = new GenreWorld(prefix, seed: 11);
+        var user = prefix + "user";
+        var events = world.Events(user, 3, 0, "Drama");
+        var longer = events[1] with { Embedding = events[1].Embedding.ToArray().Select(x => x * 5).ToArray() };
+        var heavy = events[2] with { Weight = 3f };
+
+        var outputs = await RunAsync(NewProcessor(), Records([(0, 0L, events[0]), (0, 1L, longer), (0, 2L, heavy)]));
+
+        // The reference applies the unit vector in place of the long one: the same state, up to the
+        // rounding of dividing 5e by its length.
+        var expected = new DriftReference(Options.Detection, [(0, 0L, events[0]), (0, 1L, events[1])]).States[user];
+        var actual = (await Store.LoadAsync(user))!.State;
+        Assert.Equal(expected.Events, actual.Events);
+        Assert.All(expected.Short.Zip(actual.Short), p => Assert.True(Math.Abs(p.First - p.Second) < 1e-6, $"{p.First} vs {p.Second}"));
+        Assert.All(expected.Long.Zip(actual.Long), p => Assert.True(Math.Abs(p.First - p.Second) < 1e-6, $"{p.First} vs {p.Second}"));
+        var dead = Assert.Single(outputs);
+        Assert.Equal("weight is not in (0, 1]", DeadLetterHeaders.Read(dead.Message.Headers, DeadLetterHeaders.Detail));
+    }
 }

@@ -138,7 +138,7 @@ public sealed class EmbedderStageTests(EmbeddedKafkaFixture kafka, RedisServerFi
             var item = items.Single(i => i.ItemId == itemId);
             var hash = (await db.HashGetAllAsync(ItemCatalogKeys.Item(itemId))).ToDictionary(e => (string)e.Name!, e => e.Value);
             Assert.Equal(modelVersion, (string?)hash[ItemCatalogKeys.ModelField]);
-            TestEncoder.AssertClose(encoder.Reference(item), ItemCatalogWriter.ReadVector((byte[])hash[ItemCatalogKeys.VectorField]!), $"Redis vector of {itemId}");
+            TestEncoder.AssertClose(encoder.Reference(item), ItemCatalogReader.ReadVector((byte[])hash[ItemCatalogKeys.VectorField]!), $"Redis vector of {itemId}");
             Assert.Equal(item.Title, (string?)hash[ItemCatalogKeys.TitleField]);
             Assert.Equal(item.Categories ?? [], hash.TryGetValue(ItemCatalogKeys.CategoriesField, out var categories) ? JsonSerializer.Deserialize<string[]>((string)categories!) : []);
             Assert.InRange((long)hash[ItemCatalogKeys.UpdatedField], startedAt, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());

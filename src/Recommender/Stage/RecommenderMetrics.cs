@@ -1,0 +1,25 @@
+using System.Diagnostics.Metrics;
+using StreamRec.Messaging;
+
+namespace StreamRec.Recommender.Stage;
+
+/// <summary>The Recommender's instruments. No label carries a user.</summary>
+internal static class RecommenderMetrics
+{
+    public static readonly Counter<long> Published = StreamRecMetrics.Meter.CreateCounter<long>(
+        "streamrec_recommendations_published_total", description: "Recommendation releases published (a release published again after a replay counts again).");
+
+    public static readonly Counter<double> EpsilonSpent = StreamRecMetrics.Meter.CreateCounter<double>(
+        "streamrec_privacy_epsilon_spent_total", description: "Epsilon charged to users' privacy ledgers, summed over users.");
+
+    public static readonly Counter<long> BudgetExhausted = StreamRecMetrics.Meter.CreateCounter<long>(
+        "streamrec_privacy_budget_exhausted_total", description: "Releases not published because they would exceed the user's budget in the window.");
+
+    public static readonly Counter<long> NoCandidates = StreamRecMetrics.Meter.CreateCounter<long>(
+        "streamrec_recommendations_skipped_total", description: "Mutations not answered with a release, by reason (no_candidates: the catalog of the model holds no item of the interest's dimension).");
+
+    public static readonly Histogram<double> EventToRecommendation = StreamRecMetrics.Meter.CreateHistogram(
+        "streamrec_event_to_recommendation_seconds", unit: "s",
+        description: "From the triggering event's record time (set when the event entered the pipeline) to the publication of its release.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
+}

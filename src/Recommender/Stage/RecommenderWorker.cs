@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StreamRec.DriftDetector.State;
+using StreamRec.Messaging;
+using StreamRec.Messaging.Stages;
+using StreamRec.Recommender.Catalog;
+using StreamRec.Recommender.Ledger;
+using StreamRec.Recommender.Privacy;
+using StreamRec.Storage;
+
+namespace StreamRec.Recommender.Stage;
+
+/// <summary>
+/// Hosts the recommend stage in its default mode (<c>Recommender:Trigger = mutation</c>): mutations topic
+/// in, recommendations and dead-letter topics out, the candidate catalog and the privacy ledger in Redis. Noise comes from the operating system's
+/// cryptographic random number generator.
+/// </summary>
+public sealed class RecommenderWorker(
+    IOptions<KafkaOptions> kafka,
+    IOptions<RecommenderOptions> recommender,
+    IOptions<RedisOptions> redis,
+    TimeProvider clock,
+    ILogger<RecommenderWorker> logger) : StageWorker(RecommenderProcessor.Stage, logger)
+{
+    protected override async Task RunStageAsync(CancellationToken stoppingToken)
+    {
+        var options = recommender.Value;
+        if (options.Trigger != RecommenderOptions.MutationTrigger)
+        {
+            return; // ScheduledRecommenderWorker releases on the schedule instead
+        }
+
+        using var connection = await RedisConnector.ConnectAsync(redis.Value).ConfigureAwait(false);
+        var database = connection.GetDatabase();
+        var releases = new ReleaseMaker(
+            options,
+            new ItemCatalogCache(database, options.CatalogRefreshInterval, clock),
+            new PrivacyLedger(database, options.BudgetWindow, options.BudgetCap, clock),
+            new CryptoRandomSource(),
+            clock,
+            logger,
+            new DriftStateStore(database, TimeSpan.FromDays(1)));
+        var processor = new RecommenderProcessor(releases, kafka.Value.Topics, clock, logger);
+        Log.Started(logger, options.TopK, options.EpsilonSelection, options.PublishScores ? $", epsilon {options.EpsilonScores} for the scores" : ", no scores published",
+            releases.Sensitivity, options.InterestRate, options.MaxEventWeight, options.BudgetCap, options.BudgetWindow);
+        await new StageLoop(kafka.Value, new StageLoopOptions
+        {
+            InputTopic = kafka.Value.Topics.Mutations,
+            GroupId = options.GroupId,
+            MaxBatchSize = options.MicroBatchSize,
+            MaxBatchWait = options.MicroBatchWait,
+        }, processor, logger).RunAsync(stoppingToken).ConfigureAwait(false);
+    }
+}

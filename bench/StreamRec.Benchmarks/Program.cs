@@ -24,10 +24,10 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
     foreach (var benchmark in benchmarks)
     {
         Console.WriteLine();
-        Console.WriteLine($"  {benchmark.Name,-8} {benchmark.Summary}");
+        Console.WriteLine($"  {benchmark.Name,-16} {benchmark.Summary}");
         foreach (var option in benchmark.Options)
         {
-            Console.WriteLine($"           {option}");
+            Console.WriteLine($"                   {option}");
         }
     }
 

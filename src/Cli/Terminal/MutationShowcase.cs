@@ -105,7 +105,7 @@ public static class MutationShowcase
 
             if (releases.TryGetValue(m.MutationId, out var release))
             {
-                Console.WriteLine($"    recommended (epsilon {release.EpsilonSpent:0.##}, {release.EpsilonRemaining:0.##} left today): {string.Join("; ", release.Items.Select(i => i.Title ?? $"item {i.ItemId}"))}");
+                Console.WriteLine($"    recommended (epsilon {release.EpsilonSpent:0.##}, {release.EpsilonRemaining:0.##} left in the window): {string.Join("; ", release.Items.Select(i => i.Title ?? $"item {i.ItemId}"))}");
             }
             else
             {

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
+using StreamRec.Messaging.Stages;
 
 namespace StreamRec.DriftDetector.Stage;
 
@@ -11,15 +10,7 @@ namespace StreamRec.DriftDetector.Stage;
 /// </summary>
 public static class DriftDetectorServiceCollectionExtensions
 {
-    public static IServiceCollection AddDriftDetectorStage(this IServiceCollection services, IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<DriftDetectorOptions>()
-            .Bind(configuration.GetSection(DriftDetectorOptions.SectionName), binder => binder.ErrorOnUnknownConfiguration = true)
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DriftDetectorOptions>, DriftDetectorOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddHostedService<DriftDetectorWorker>();
-        return services;
-    }
+    public static IServiceCollection AddDriftDetectorStage(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddStageOptions<DriftDetectorOptions, DriftDetectorOptionsValidator>(configuration, DriftDetectorOptions.SectionName)
+            .AddStageWorker<DriftDetectorWorker>();
 }

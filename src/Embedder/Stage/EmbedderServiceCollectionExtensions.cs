@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using StreamRec.Embedder.Embedding;
+using StreamRec.Messaging.Stages;
 
 namespace StreamRec.Embedder.Stage;
 
@@ -13,13 +12,7 @@ namespace StreamRec.Embedder.Stage;
 /// </summary>
 public static class EmbedderServiceCollectionExtensions
 {
-    public static IServiceCollection AddEmbedderStage(this IServiceCollection services, IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<EmbedderOptions>().Bind(configuration.GetSection(EmbedderOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EmbedderOptions>, EmbedderOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddHostedService<EmbedderWorker>();
-        return services;
-    }
+    public static IServiceCollection AddEmbedderStage(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddStageOptions<EmbedderOptions, EmbedderOptionsValidator>(configuration, EmbedderOptions.SectionName)
+            .AddStageWorker<EmbedderWorker>();
 }

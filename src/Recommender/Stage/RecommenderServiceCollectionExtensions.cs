@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
+using StreamRec.Messaging.Stages;
 
 namespace StreamRec.Recommender.Stage;
 
@@ -11,16 +10,8 @@ namespace StreamRec.Recommender.Stage;
 /// </summary>
 public static class RecommenderServiceCollectionExtensions
 {
-    public static IServiceCollection AddRecommenderStage(this IServiceCollection services, IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<RecommenderOptions>()
-            .Bind(configuration.GetSection(RecommenderOptions.SectionName), binder => binder.ErrorOnUnknownConfiguration = true)
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RecommenderOptions>, RecommenderOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddHostedService<RecommenderWorker>();
-        services.AddHostedService<ScheduledRecommenderWorker>();
-        return services;
-    }
+    public static IServiceCollection AddRecommenderStage(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddStageOptions<RecommenderOptions, RecommenderOptionsValidator>(configuration, RecommenderOptions.SectionName)
+            .AddStageWorker<RecommenderWorker>()
+            .AddStageWorker<ScheduledRecommenderWorker>();
 }

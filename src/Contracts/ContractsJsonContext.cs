@@ -10,4 +10,5 @@ namespace StreamRec.Contracts;
 [JsonSerializable(typeof(CleanEvent))]
 [JsonSerializable(typeof(MutationRecord))]
 [JsonSerializable(typeof(RecommendationRecord))]
+[JsonSerializable(typeof(CatalogItemRecord))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -15,5 +15,8 @@ public sealed class TopicNames
 
     public string Recommendations { get; set; } = "streamrec.recommendations";
 
-    public IReadOnlyList<string> All => [Raw, Clean, Embedded, DeadLetter, Mutations, Recommendations];
+    /// <summary>The optional catalog topic: items published ahead of any event (Embedder:ConsumeCatalog).</summary>
+    public string Catalog { get; set; } = "streamrec.catalog";
+
+    public IReadOnlyList<string> All => [Raw, Clean, Embedded, DeadLetter, Mutations, Recommendations, Catalog];
 }

@@ -27,7 +27,7 @@ public static class DevKafkaCommand
         });
         var topics = new Option<string[]>("--topic")
         {
-            Description = "Topic to create, as name[:partitions]; repeatable. Default: the six StreamRec topics.",
+            Description = "Topic to create, as name[:partitions]; repeatable. Default: the seven StreamRec topics.",
             AllowMultipleArgumentsPerToken = false,
         };
         var bootstrapFile = new Option<FileInfo?>("--bootstrap-file") { Description = "Also write the bootstrap address to this file (for scripts)." };

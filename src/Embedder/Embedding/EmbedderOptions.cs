@@ -61,6 +61,14 @@ public sealed class EmbedderOptions
     /// <summary>Kafka consumer group of the stage.</summary>
     public string GroupId { get; set; } = "streamrec-embedder";
 
+    /// <summary>
+    /// Also consume the catalog topic (Kafka:Topics:Catalog), embedding and storing items published there
+    /// ahead of any event, as consumer group <see cref="CatalogGroupId"/>.
+    /// </summary>
+    public bool ConsumeCatalog { get; set; }
+
+    public string CatalogGroupId { get; set; } = "streamrec-embedder-catalog";
+
     /// <summary>The most records per micro-batch (one Redis pipeline and one produce-flush each).</summary>
     public int MicroBatchSize { get; set; } = 512;
 

@@ -24,6 +24,7 @@ public sealed class EmbedderOptionsValidator : IValidateOptions<EmbedderOptions>
         Require(options.InputMaskName, nameof(options.InputMaskName));
         Require(options.OutputName, nameof(options.OutputName));
         Require(options.GroupId, nameof(options.GroupId));
+        Require(options.CatalogGroupId, nameof(options.CatalogGroupId));
 
         if (options.Dimension < 0)
         {

@@ -90,6 +90,20 @@ public sealed class ItemEmbeddingCache
         }
     }
 
+    /// <summary>Forgets an item (its attributes changed: the next embedding must be computed from them).</summary>
+    public void Remove(ItemVersionKey key)
+    {
+        if (_entries is null)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _entries.Remove(key);
+        }
+    }
+
     private void CheckLength(int length, string parameter)
     {
         if (length != Dimension)

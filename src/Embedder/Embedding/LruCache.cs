@@ -69,6 +69,18 @@ internal sealed class LruCache<TKey, TValue>
         _index.Add(key, node);
     }
 
+    /// <summary>Forgets a key; true when it was there.</summary>
+    public bool Remove(TKey key)
+    {
+        if (!_index.Remove(key, out var node))
+        {
+            return false;
+        }
+
+        _recency.Remove(node);
+        return true;
+    }
+
     private void MoveToFront(LinkedListNode<KeyValuePair<TKey, TValue>> node)
     {
         if (node != _recency.First)

@@ -26,13 +26,30 @@ public sealed class EmbedderWorker(
         using var connection = await RedisConnector.ConnectAsync(redis.Value).ConfigureAwait(false);
         var processor = new EmbedderProcessor(
             service, new ItemCatalogWriter(connection.GetDatabase(), clock), kafka.Value.Topics, options.KnownItemsCapacity, clock, logger);
-        var loop = new StageLoop(kafka.Value, new StageLoopOptions
+        var loops = new List<Task>
         {
-            InputTopic = kafka.Value.Topics.Clean,
-            GroupId = options.GroupId,
-            MaxBatchSize = options.MicroBatchSize,
-            MaxBatchWait = options.MicroBatchWait,
-        }, processor, logger);
-        await loop.RunAsync(stoppingToken).ConfigureAwait(false);
+            new StageLoop(kafka.Value, new StageLoopOptions
+            {
+                InputTopic = kafka.Value.Topics.Clean,
+                GroupId = options.GroupId,
+                MaxBatchSize = options.MicroBatchSize,
+                MaxBatchWait = options.MicroBatchWait,
+            }, processor, logger).RunAsync(stoppingToken),
+        };
+        if (options.ConsumeCatalog)
+        {
+            // The same model and cache: a catalog item and the same item in an event get the same vector.
+            loops.Add(new StageLoop(kafka.Value, new StageLoopOptions
+            {
+                InputTopic = kafka.Value.Topics.Catalog,
+                GroupId = options.CatalogGroupId,
+                MaxBatchSize = options.MicroBatchSize,
+                MaxBatchWait = options.MicroBatchWait,
+            }, new CatalogProcessor(service, new ItemCatalogWriter(connection.GetDatabase(), clock), kafka.Value.Topics, clock, logger), logger).RunAsync(stoppingToken));
+        }
+
+        // Either loop failing fails the stage (and the process); the other is then stopped with it.
+        await await Task.WhenAny(loops).ConfigureAwait(false);
+        await Task.WhenAll(loops).ConfigureAwait(false);
     }
 }

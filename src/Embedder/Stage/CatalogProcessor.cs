@@ -1,0 +1,97 @@
+using System.Buffers;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using StreamRec.Contracts;
+using StreamRec.Embedder.Embedding;
+using StreamRec.Embedder.Features;
+using StreamRec.Messaging;
+using StreamRec.Messaging.Stages;
+
+namespace StreamRec.Embedder.Stage;
+
+/// <summary>
+/// The Embedder's work on the optional catalog topic (<c>Embedder:ConsumeCatalog</c>): each readable
+/// <see cref="CatalogItemRecord"/> is embedded and written to the catalog in Redis, like an item first
+/// seen in an event, so the Recommender can propose items no user has touched yet. A catalog record is
+/// the authority on its item's attributes: it replaces what the cache and Redis held (the latest record
+/// of an item in a batch wins). An unreadable record goes to the dead-letter topic with reason
+/// <see cref="InvalidCatalogItem"/>; nothing else is published.
+/// </summary>
+public sealed class CatalogProcessor : IBatchProcessor
+{
+    public const string Stage = "catalog";
+
+    /// <summary>The dead-letter reason of a record that is not a readable catalog item.</summary>
+    public const string InvalidCatalogItem = "invalid_catalog_item";
+
+    private static readonly KeyValuePair<string, object?> StageTag = new("stage", Stage);
+    private static readonly KeyValuePair<string, object?> ReasonTag = new("reason", InvalidCatalogItem);
+
+    private readonly EmbeddingService _embedder;
+    private readonly ItemCatalogWriter _catalog;
+    private readonly TopicNames _topics;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+
+    public CatalogProcessor(EmbeddingService embedder, ItemCatalogWriter catalog, TopicNames topics, TimeProvider clock, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(embedder);
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(topics);
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(logger);
+        _embedder = embedder;
+        _catalog = catalog;
+        _topics = topics;
+        _clock = clock;
+        _logger = logger;
+    }
+
+    public string StageName => Stage;
+
+    public async ValueTask<IReadOnlyList<OutgoingRecord>> ProcessAsync(
+        IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var outputs = new List<OutgoingRecord>();
+        var latest = new Dictionary<string, CatalogItemRecord>(StringComparer.Ordinal);
+        foreach (var record in batch)
+        {
+            if (CatalogItemReader.TryRead(record.Message.Value, out var item, out var detail))
+            {
+                latest[item.ItemId] = item;
+                continue;
+            }
+
+            outputs.Add(new OutgoingRecord(_topics.DeadLetter, DeadLetterHeaders.Wrap(record, Stage, InvalidCatalogItem, detail, _clock.GetUtcNow())));
+            StreamRecMetrics.EventsDeadLettered.Add(1, StageTag, ReasonTag);
+            Log.RecordDeadLettered(_logger, record.Topic, record.Partition.Value, record.Offset.Value, InvalidCatalogItem, detail);
+        }
+
+        if (latest.Count > 0)
+        {
+            var items = latest.Values.Select(i => new ItemAttributes(i.ItemId, i.Title, i.Categories, i.Tags)).ToList();
+            foreach (var item in items)
+            {
+                _embedder.Cache.Remove(new ItemVersionKey(item.ItemId, _embedder.ModelVersion));
+            }
+
+            var d = _embedder.Dimension;
+            var embeddings = ArrayPool<float>.Shared.Rent(items.Count * d);
+            try
+            {
+                _embedder.Embed(items, embeddings);
+                await _catalog.WriteAsync([.. items.Select((item, i) => new CatalogItem(
+                    item.ItemId, _embedder.ModelVersion, embeddings.AsSpan(i * d, d).ToArray(), item.Title, item.Categories))]).ConfigureAwait(false);
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(embeddings);
+            }
+
+            Log.CatalogItemsWritten(_logger, items.Count);
+        }
+
+        return outputs;
+    }
+}

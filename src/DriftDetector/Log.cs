@@ -13,10 +13,6 @@ internal static partial class Log
         Message = "Drift stage: state TTL {TimeToLive}, user cache {UserCacheCapacity}, a_s={ShortRate} a_l={LongRate} k={Slack} h={Threshold} warm-up {WarmUp} cool-down {Cooldown}")]
     public static partial void Started(ILogger logger, TimeSpan timeToLive, int userCacheCapacity, float shortRate, float longRate, double slack, double threshold, int warmUp, int cooldown);
 
-    [LoggerMessage(EventId = 401, Level = LogLevel.Warning,
-        Message = "Drift stage dead-lettered the record at {Topic} [{Partition}] @{Offset}: {Reason} ({Detail})")]
-    public static partial void RecordDeadLettered(ILogger logger, string topic, int partition, long offset, string reason, string detail);
-
     [LoggerMessage(EventId = 402, Level = LogLevel.Debug,
         Message = "Drift stage: {Events} event(s), {Applied} applied, {Replayed} already applied, {Mutations} mutation(s), {Loaded} user state(s) loaded, {Written} to write")]
     public static partial void BatchProcessed(ILogger logger, int events, int applied, int replayed, int mutations, int loaded, int written);

@@ -12,10 +12,6 @@ internal static partial class Log
         Message = "Recommend stage: K={TopK}, epsilon {EpsilonSelection} for the selection{ScoresNote}, sensitivity {Sensitivity} (2 x a {InterestRate} x w_max {MaxEventWeight}), budget {BudgetCap} per {BudgetWindow}")]
     public static partial void Started(ILogger logger, int topK, double epsilonSelection, string scoresNote, double sensitivity, double interestRate, double maxEventWeight, double budgetCap, TimeSpan budgetWindow);
 
-    [LoggerMessage(EventId = 501, Level = LogLevel.Warning,
-        Message = "Recommend stage dead-lettered the record at {Topic} [{Partition}] @{Offset}: {Reason} ({Detail})")]
-    public static partial void RecordDeadLettered(ILogger logger, string topic, int partition, long offset, string reason, string detail);
-
     [LoggerMessage(EventId = 502, Level = LogLevel.Debug,
         Message = "Recommend stage: {Mutations} mutation(s): {Published} release(s) published ({Republished} again), {Refused} refused by the budget, {Skipped} without candidates")]
     public static partial void BatchProcessed(ILogger logger, int mutations, int published, int republished, int refused, int skipped);

@@ -15,9 +15,6 @@ using StreamRec.Embedder.Training;
 using StreamRec.Ingest;
 using StreamRec.Messaging;
 using StreamRec.Messaging.Stages;
-using StreamRec.Recommender.Catalog;
-using StreamRec.Recommender.Ledger;
-using StreamRec.Recommender.Privacy;
 using StreamRec.Recommender.Stage;
 using StreamRec.Storage;
 
@@ -113,10 +110,7 @@ public static class DemoCommand
             var recommenderOptions = new RecommenderOptions();
             var recommend = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Mutations, GroupId = recommenderOptions.GroupId },
                 new RecommenderProcessor(
-                    new ReleaseMaker(recommenderOptions,
-                        new ItemCatalogCache(database, recommenderOptions.CatalogRefreshInterval, TimeProvider.System),
-                        new PrivacyLedger(database, recommenderOptions.BudgetWindow, recommenderOptions.BudgetCap, TimeProvider.System),
-                        new CryptoRandomSource(), TimeProvider.System, NullLogger.Instance),
+                    ReleaseMaker.ForRedis(recommenderOptions, database, TimeProvider.System, NullLogger.Instance),
                     topics, TimeProvider.System, NullLogger.Instance),
                 NullLogger.Instance).RunAsync(stop.Token);
 

@@ -40,7 +40,6 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
     public const string InvalidEmbeddedEvent = "invalid_embedded_event";
 
     private static readonly KeyValuePair<string, object?> StageTag = new("stage", Stage);
-    private static readonly KeyValuePair<string, object?> ReasonTag = new("reason", InvalidEmbeddedEvent);
 
     private readonly InterestDriftDetector _detector;
     private readonly DriftParameters _parameters;
@@ -51,6 +50,7 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
     private readonly TopicNames _topics;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
+    private readonly DeadLetters _deadLetters;
     private readonly int _userCacheCapacity;
     private readonly int _recentItems;
     private readonly Dictionary<string, CachedUser> _users = new(StringComparer.Ordinal);
@@ -78,6 +78,7 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
         _topics = topics;
         _clock = clock;
         _logger = logger;
+        _deadLetters = new DeadLetters(Stage, topics, clock, logger);
         _userCacheCapacity = options.UserCacheCapacity;
         _recentItems = options.RecentItems;
     }
@@ -117,9 +118,7 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
                 }
             }
 
-            outputs.Add(new OutgoingRecord(_topics.DeadLetter, DeadLetterHeaders.Wrap(record, Stage, InvalidEmbeddedEvent, error, _clock.GetUtcNow())));
-            StreamRecMetrics.EventsDeadLettered.Add(1, StageTag, ReasonTag);
-            Log.RecordDeadLettered(_logger, record.Topic, record.Partition.Value, record.Offset.Value, InvalidEmbeddedEvent, error);
+            outputs.Add(_deadLetters.Reject(record, InvalidEmbeddedEvent, error));
         }
 
         var loaded = await LoadMissingUsersAsync(events).ConfigureAwait(false);

@@ -17,10 +17,6 @@ internal static partial class Log
         ILogger logger, string modelPath, string modelVersion, int dimension, int sequenceLength, string hashingSource,
         string executionProvider, string requestedProvider, int maxBatchSize, int cacheCapacity);
 
-    [LoggerMessage(EventId = 301, Level = LogLevel.Warning,
-        Message = "Embed stage dead-lettered the record at {Topic} [{Partition}] @{Offset}: {Reason} ({Detail})")]
-    public static partial void RecordDeadLettered(ILogger logger, string topic, int partition, long offset, string reason, string detail);
-
     [LoggerMessage(EventId = 302, Level = LogLevel.Debug,
         Message = "Embed stage: {Events} event(s), {CacheHits} cache hit(s), {EncodedRows} item(s) encoded in {Runs} run(s), {NewItems} new item(s) written to Redis")]
     public static partial void BatchEmbedded(ILogger logger, int events, int cacheHits, int encodedRows, int runs, int newItems);

@@ -25,13 +25,11 @@ public sealed class CatalogProcessor : IBatchProcessor
     public const string InvalidCatalogItem = "invalid_catalog_item";
 
     private static readonly KeyValuePair<string, object?> StageTag = new("stage", Stage);
-    private static readonly KeyValuePair<string, object?> ReasonTag = new("reason", InvalidCatalogItem);
 
     private readonly EmbeddingService _embedder;
     private readonly ItemCatalogWriter _catalog;
-    private readonly TopicNames _topics;
-    private readonly TimeProvider _clock;
     private readonly ILogger _logger;
+    private readonly DeadLetters _deadLetters;
 
     public CatalogProcessor(EmbeddingService embedder, ItemCatalogWriter catalog, TopicNames topics, TimeProvider clock, ILogger logger)
     {
@@ -42,9 +40,8 @@ public sealed class CatalogProcessor : IBatchProcessor
         ArgumentNullException.ThrowIfNull(logger);
         _embedder = embedder;
         _catalog = catalog;
-        _topics = topics;
-        _clock = clock;
         _logger = logger;
+        _deadLetters = new DeadLetters(Stage, topics, clock, logger);
     }
 
     public string StageName => Stage;
@@ -63,9 +60,7 @@ public sealed class CatalogProcessor : IBatchProcessor
                 continue;
             }
 
-            outputs.Add(new OutgoingRecord(_topics.DeadLetter, DeadLetterHeaders.Wrap(record, Stage, InvalidCatalogItem, detail, _clock.GetUtcNow())));
-            StreamRecMetrics.EventsDeadLettered.Add(1, StageTag, ReasonTag);
-            Log.RecordDeadLettered(_logger, record.Topic, record.Partition.Value, record.Offset.Value, InvalidCatalogItem, detail);
+            outputs.Add(_deadLetters.Reject(record, InvalidCatalogItem, detail));
         }
 
         if (latest.Count > 0)

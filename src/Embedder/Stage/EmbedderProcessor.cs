@@ -35,13 +35,12 @@ public sealed class EmbedderProcessor : IBatchProcessor
         "streamrec_embed_items_written_total", description: "Item vectors the Embedder wrote to Redis (items new to this process and model).");
 
     private static readonly KeyValuePair<string, object?> StageTag = new("stage", Stage);
-    private static readonly KeyValuePair<string, object?> ReasonTag = new("reason", InvalidCleanEvent);
 
     private readonly EmbeddingService _embedder;
     private readonly ItemCatalogWriter _catalog;
     private readonly TopicNames _topics;
-    private readonly TimeProvider _clock;
     private readonly ILogger _logger;
+    private readonly DeadLetters _deadLetters;
     private readonly KnownItems _known;
 
     public EmbedderProcessor(
@@ -55,8 +54,8 @@ public sealed class EmbedderProcessor : IBatchProcessor
         _embedder = embedder;
         _catalog = catalog;
         _topics = topics;
-        _clock = clock;
         _logger = logger;
+        _deadLetters = new DeadLetters(Stage, topics, clock, logger);
         _known = new KnownItems(knownItemsCapacity);
     }
 
@@ -77,9 +76,7 @@ public sealed class EmbedderProcessor : IBatchProcessor
                 continue;
             }
 
-            outputs[i] = new OutgoingRecord(_topics.DeadLetter, DeadLetterHeaders.Wrap(record, Stage, InvalidCleanEvent, detail, _clock.GetUtcNow()));
-            StreamRecMetrics.EventsDeadLettered.Add(1, StageTag, ReasonTag);
-            Log.RecordDeadLettered(_logger, record.Topic, record.Partition.Value, record.Offset.Value, InvalidCleanEvent, detail);
+            outputs[i] = _deadLetters.Reject(record, InvalidCleanEvent, detail);
         }
 
         if (events.Count > 0)

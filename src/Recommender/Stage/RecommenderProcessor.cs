@@ -22,16 +22,16 @@ public sealed class RecommenderProcessor : IBatchProcessor
     /// <summary>The dead-letter reason of a record that is not a readable mutation of a supported version.</summary>
     public const string InvalidMutation = "invalid_mutation";
 
-    public const string MutationTrigger = "mutation";
+    public const string MutationTrigger = RecommenderOptions.MutationTrigger;
 
     private static readonly KeyValuePair<string, object?> StageTag = new("stage", Stage);
-    private static readonly KeyValuePair<string, object?> ReasonTag = new("reason", InvalidMutation);
     private static readonly KeyValuePair<string, object?> TriggerTag = new("trigger", MutationTrigger);
 
     private readonly ReleaseMaker _releases;
     private readonly TopicNames _topics;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
+    private readonly DeadLetters _deadLetters;
 
     public RecommenderProcessor(ReleaseMaker releases, TopicNames topics, TimeProvider clock, ILogger logger)
     {
@@ -43,6 +43,7 @@ public sealed class RecommenderProcessor : IBatchProcessor
         _topics = topics;
         _clock = clock;
         _logger = logger;
+        _deadLetters = new DeadLetters(Stage, topics, clock, logger);
     }
 
     public string StageName => Stage;
@@ -58,9 +59,7 @@ public sealed class RecommenderProcessor : IBatchProcessor
         {
             if (!TryRead(record.Message.Value, out var mutation, out var error))
             {
-                outputs.Add(new OutgoingRecord(_topics.DeadLetter, DeadLetterHeaders.Wrap(record, Stage, InvalidMutation, error, _clock.GetUtcNow())));
-                StreamRecMetrics.EventsDeadLettered.Add(1, StageTag, ReasonTag);
-                Log.RecordDeadLettered(_logger, record.Topic, record.Partition.Value, record.Offset.Value, InvalidMutation, error);
+                outputs.Add(_deadLetters.Reject(record, InvalidMutation, error));
                 continue;
             }
 

@@ -1,19 +1,15 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using StreamRec.DriftDetector.State;
 using StreamRec.Messaging;
 using StreamRec.Messaging.Stages;
-using StreamRec.Recommender.Catalog;
-using StreamRec.Recommender.Ledger;
-using StreamRec.Recommender.Privacy;
 using StreamRec.Storage;
 
 namespace StreamRec.Recommender.Stage;
 
 /// <summary>
 /// Hosts the recommend stage in its default mode (<c>Recommender:Trigger = mutation</c>): mutations topic
-/// in, recommendations and dead-letter topics out, the candidate catalog and the privacy ledger in Redis. Noise comes from the operating system's
-/// cryptographic random number generator.
+/// in, recommendations and dead-letter topics out, the candidate catalog and the privacy ledger in
+/// Redis. Noise comes from the operating system's cryptographic random number generator.
 /// </summary>
 public sealed class RecommenderWorker(
     IOptions<KafkaOptions> kafka,
@@ -31,15 +27,7 @@ public sealed class RecommenderWorker(
         }
 
         using var connection = await RedisConnector.ConnectAsync(redis.Value).ConfigureAwait(false);
-        var database = connection.GetDatabase();
-        var releases = new ReleaseMaker(
-            options,
-            new ItemCatalogCache(database, options.CatalogRefreshInterval, clock),
-            new PrivacyLedger(database, options.BudgetWindow, options.BudgetCap, clock),
-            new CryptoRandomSource(),
-            clock,
-            logger,
-            new DriftStateStore(database, TimeSpan.FromDays(1)));
+        var releases = ReleaseMaker.ForRedis(options, connection.GetDatabase(), clock, logger);
         var processor = new RecommenderProcessor(releases, kafka.Value.Topics, clock, logger);
         Log.Started(logger, options.TopK, options.EpsilonSelection, options.PublishScores ? $", epsilon {options.EpsilonScores} for the scores" : ", no scores published",
             releases.Sensitivity, options.InterestRate, options.MaxEventWeight, options.BudgetCap, options.BudgetWindow);

@@ -78,6 +78,24 @@ public sealed class ReleaseMaker
     /// <summary>Δ: the sensitivity of one score to one replaced event.</summary>
     public double Sensitivity { get; }
 
+    /// <summary>
+    /// The release maker of a running stage: the catalog, the ledgers and the users' recent items in
+    /// <paramref name="database"/>, noise from the operating system's cryptographic generator.
+    /// </summary>
+    public static ReleaseMaker ForRedis(RecommenderOptions options, StackExchange.Redis.IDatabase database, TimeProvider clock, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new ReleaseMaker(
+            options,
+            new ItemCatalogCache(database, options.CatalogRefreshInterval, clock),
+            new PrivacyLedger(database, options.BudgetWindow, options.BudgetCap, clock),
+            CryptoRandomSource.Shared,
+            clock,
+            logger,
+            // Only the recent-items key is read: the TTL is never used for writing here.
+            new DriftStateStore(database, TimeSpan.FromDays(1)));
+    }
+
     /// <exception cref="StackExchange.Redis.RedisException">Redis is unreachable (the stage stops; the request is replayed).</exception>
     public async Task<ReleaseResult> MakeAsync(ReleaseRequest request)
     {

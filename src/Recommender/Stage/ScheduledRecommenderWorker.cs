@@ -2,12 +2,8 @@ using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using StreamRec.DriftDetector.State;
 using StreamRec.Messaging;
 using StreamRec.Messaging.Stages;
-using StreamRec.Recommender.Catalog;
-using StreamRec.Recommender.Ledger;
-using StreamRec.Recommender.Privacy;
 using StreamRec.Storage;
 
 namespace StreamRec.Recommender.Stage;
@@ -38,9 +34,7 @@ public sealed class ScheduledRecommenderWorker(
 
         using var connection = await RedisConnector.ConnectAsync(redis.Value).ConfigureAwait(false);
         var database = connection.GetDatabase();
-        var releases = new ReleaseMaker(options, new ItemCatalogCache(database, options.CatalogRefreshInterval, clock),
-            new PrivacyLedger(database, options.BudgetWindow, options.BudgetCap, clock), new CryptoRandomSource(), clock, logger,
-            new DriftStateStore(database, TimeSpan.FromDays(1)));
+        var releases = ReleaseMaker.ForRedis(options, database, clock, logger);
         var schedule = new ScheduledReleaser(releases, database, options.ScheduleInterval, clock);
         using var producer = new ProducerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Producer(kafka.Value)).Build();
         var slot = schedule.CurrentSlot;

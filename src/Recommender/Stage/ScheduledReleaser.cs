@@ -22,7 +22,7 @@ namespace StreamRec.Recommender.Stage;
 /// </summary>
 public sealed class ScheduledReleaser(ReleaseMaker releases, IDatabase database, TimeSpan interval, TimeProvider clock)
 {
-    public const string ScheduleTrigger = "schedule";
+    public const string ScheduleTrigger = RecommenderOptions.ScheduleTrigger;
 
     private const string UserKeyPattern = "streamrec:user:{*}";
 

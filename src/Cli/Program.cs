@@ -12,6 +12,8 @@ var root = new RootCommand(
     DevKafkaCommand.Create(),
     EvalCommand.Create(),
     ReplayCommand.Create(),
+    RunCommand.Create(),
+    ForgetCommand.Create(),
     TrainEncoderCommand.Create(),
 };
 

@@ -72,7 +72,21 @@ public sealed class RedisServerProcess : IDisposable
     /// </summary>
     public async Task CrashAndRestartAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        Stop();
+        Kill();
+        await RestartAsync(timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Kills the server with SIGKILL and leaves it down (an outage) until <see cref="RestartAsync"/>.</summary>
+    public void Kill() => Stop();
+
+    /// <summary>Starts the killed server again on the same port and data directory.</summary>
+    public async Task RestartAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        if (!_process.HasExited)
+        {
+            throw new InvalidOperationException("The server is running; Kill() it first.");
+        }
+
         _process.Dispose();
         _process = Launch();
         await WaitUntilReadyAsync(timeout ?? TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false);

@@ -52,6 +52,8 @@ public static class KafkaClientConfigs
             EnableAutoCommit = true,
             AutoCommitIntervalMs = 1000,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.RoundRobin,
+            // Broker connection state and per-partition lag for /readyz and streamrec_consumer_lag.
+            StatisticsIntervalMs = 5000,
         };
         Apply(config, options.Client, options.Consumer);
 

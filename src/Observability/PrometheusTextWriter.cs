@@ -29,7 +29,7 @@ public static class PrometheusTextWriter
     {
         ArgumentNullException.ThrowIfNull(metric);
         ArgumentNullException.ThrowIfNull(output);
-        var name = Name(metric.Name);
+        var name = MetricName(metric.Name, metric.Unit, metric.MetricType is MetricType.LongSum or MetricType.DoubleSum);
         var type = metric.MetricType switch
         {
             MetricType.LongSum or MetricType.DoubleSum => "counter",
@@ -103,6 +103,46 @@ public static class PrometheusTextWriter
         double.NaN => "NaN",
         _ => value.ToString("R", CultureInfo.InvariantCulture),
     };
+
+    /// <summary>
+    /// The Prometheus name of an instrument. StreamRec's own instruments carry their Prometheus names
+    /// already. Others (the runtime's "System.Runtime" meter: <c>dotnet.gc.collections</c>, unit
+    /// <c>{collection}</c>) follow OpenTelemetry's Prometheus compatibility rules: dots become
+    /// underscores, the unit becomes a suffix (<c>s</c> seconds, <c>By</c> bytes; annotations in braces
+    /// are dropped), monotonic counters end in <c>_total</c> and other instruments do not end in
+    /// <c>_count</c> (it becomes <c>_number</c>), which is what promtool's lint expects.
+    /// </summary>
+    public static string MetricName(string name, string? unit, bool monotonicCounter)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (name.StartsWith("streamrec_", StringComparison.Ordinal))
+        {
+            return Name(name);
+        }
+
+        var converted = Name(name);
+        var suffix = unit switch
+        {
+            "s" => "seconds",
+            "ms" => "milliseconds",
+            "By" => "bytes",
+            "1" => "ratio",
+            _ => null, // none, or an annotation such as {thread}
+        };
+        if (suffix is not null && !converted.EndsWith("_" + suffix, StringComparison.Ordinal))
+        {
+            converted += "_" + suffix;
+        }
+
+        if (monotonicCounter)
+        {
+            return converted.EndsWith("_total", StringComparison.Ordinal) ? converted : converted + "_total";
+        }
+
+        // A gauge named "_count" (dotnet.timer.count) would read as a histogram's count series to
+        // Prometheus tooling (promtool lint rejects it).
+        return converted.EndsWith("_count", StringComparison.Ordinal) ? converted[..^"_count".Length] + "_number" : converted;
+    }
 
     /// <summary>A legal metric or label name: [a-zA-Z_:][a-zA-Z0-9_:]*.</summary>
     public static string Name(string name)

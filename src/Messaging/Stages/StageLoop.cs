@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using StreamRec.Messaging.Health;
 
 namespace StreamRec.Messaging.Stages;
 
@@ -43,11 +44,34 @@ public sealed partial class StageLoop(KafkaOptions kafka, StageLoopOptions optio
 
     private async Task LoopAsync(CancellationToken stoppingToken)
     {
+        var status = ConsumerStatusRegistry.Register(processor.StageName, options.InputTopic, options.GroupId, TimeProvider.System);
+        try
+        {
+            await ConsumeAsync(status, stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ConsumerStatusRegistry.Remove(status);
+        }
+    }
+
+    private async Task ConsumeAsync(ConsumerStatus status, CancellationToken stoppingToken)
+    {
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Consumer(kafka, options.GroupId))
-            .SetErrorHandler((_, error) => OnError("consumer", error))
-            .SetPartitionsAssignedHandler((_, partitions) => LogAssigned(logger, processor.StageName, partitions.Count))
+            .SetErrorHandler((_, error) =>
+            {
+                status.OnError(error);
+                OnError("consumer", error);
+            })
+            .SetStatisticsHandler((_, json) => status.OnStatistics(json))
+            .SetPartitionsAssignedHandler((_, partitions) =>
+            {
+                status.Assigned(partitions.Count);
+                LogAssigned(logger, processor.StageName, partitions.Count);
+            })
             .SetPartitionsRevokedHandler((c, partitions) =>
             {
+                status.Unassigned();
                 LogRevoked(logger, processor.StageName, partitions.Count, _pending.Count);
                 _pending.Clear();
                 if (_failed)
@@ -67,6 +91,7 @@ public sealed partial class StageLoop(KafkaOptions kafka, StageLoopOptions optio
             })
             .SetPartitionsLostHandler((c, partitions) =>
             {
+                status.Unassigned();
                 LogLost(logger, processor.StageName, partitions.Count, _pending.Count);
                 _pending.Clear();
                 // The partitions already belong to another member: their offsets are not ours to store,

@@ -22,14 +22,18 @@ public static class Eventually
     }
 
     /// <summary>As above, for a condition that must itself be awaited (e.g. a Redis query).</summary>
-    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    public static Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
+        TrueAsync(condition, timeout, () => what);
+
+    /// <summary>As above; <c>describe</c> is evaluated at the deadline, so it can report the state reached.</summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> describe)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0.#} s waiting for: {what}");
+                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0.#} s waiting for: {describe()}");
             }
 
             await Task.Delay(20);

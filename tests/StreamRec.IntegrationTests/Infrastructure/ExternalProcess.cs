@@ -29,14 +29,19 @@ public sealed class ExternalProcess : IDisposable
     public string StandardError => Read(_stderr);
 
     /// <summary>Starts <c>dotnet streamrec.dll ARGS</c> (the CLI is built next to the tests).</summary>
-    public static ExternalProcess StartStreamRec(params string[] arguments)
+    public static ExternalProcess StartStreamRec(params string[] arguments) => StartStreamRec(null, arguments);
+
+    /// <summary>The same, with extra environment variables (e.g. <c>STREAMREC__Section__Key</c>).</summary>
+    public static ExternalProcess StartStreamRec(IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "streamrec.dll");
         Assert.True(File.Exists(dll), $"{dll} is missing: the test project must reference src/Cli");
-        return Start("dotnet", [dll, .. arguments]);
+        return Start("dotnet", environment, [dll, .. arguments]);
     }
 
-    public static ExternalProcess Start(string program, params string[] arguments)
+    public static ExternalProcess Start(string program, params string[] arguments) => Start(program, null, arguments);
+
+    public static ExternalProcess Start(string program, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -48,6 +53,11 @@ public sealed class ExternalProcess : IDisposable
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         try
@@ -75,6 +85,11 @@ public sealed class ExternalProcess : IDisposable
     }
 
     public int ExitCode => _process.ExitCode;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The exit code, or "running", for messages.</summary>
+    public string ExitCodeOrNone => _process.HasExited ? $"exit code {_process.ExitCode}" : "running";
 
     public async Task WaitForExitAsync(TimeSpan timeout)
     {

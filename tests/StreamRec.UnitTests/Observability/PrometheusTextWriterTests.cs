@@ -56,4 +56,15 @@ public sealed class PrometheusTextWriterTests
         Assert.Equal("_9lives", PrometheusTextWriter.Name("9lives"));
         Assert.Equal("ok:name_1", PrometheusTextWriter.Name("ok:name_1"));
     }
+
+    [Theory]
+    [InlineData("streamrec_embed_seconds", "s", false, "streamrec_embed_seconds")] // ours: already Prometheus names
+    [InlineData("streamrec_events_consumed_total", null, true, "streamrec_events_consumed_total")]
+    [InlineData("dotnet.process.cpu.time", "s", true, "dotnet_process_cpu_time_seconds_total")]
+    [InlineData("dotnet.gc.heap.total_allocated", "By", true, "dotnet_gc_heap_total_allocated_bytes_total")]
+    [InlineData("dotnet.process.memory.working_set", "By", false, "dotnet_process_memory_working_set_bytes")]
+    [InlineData("dotnet.gc.collections", "{collection}", true, "dotnet_gc_collections_total")]
+    [InlineData("dotnet.timer.count", "{timer}", false, "dotnet_timer_number")]
+    public void Other_meters_names_follow_the_opentelemetry_prometheus_conventions(string name, string? unit, bool counter, string expected) =>
+        Assert.Equal(expected, PrometheusTextWriter.MetricName(name, unit, counter));
 }

@@ -1,0 +1,85 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
+using StreamRec.Cli.Hosting;
+
+namespace StreamRec.Cli.Commands;
+
+/// <summary>
+/// <c>streamrec run --stages ...</c>: the production worker. Hosts any subset of the four stages in one
+/// process, serves <c>/metrics</c>, <c>/healthz</c> and <c>/readyz</c>, and runs until SIGTERM/SIGINT
+/// (clean stop: batches in hand finished, offsets committed) or until a stage fails (exit code 1).
+/// </summary>
+public static class RunCommand
+{
+    public static Command Create()
+    {
+        var stages = new Option<string>("--stages")
+        {
+            Description = "Stages to run, comma-separated: any of ingest,embed,drift,recommend.",
+            Required = true,
+        };
+        var configFile = ConfigurationArguments.ConfigFileOption();
+        var command = new Command("run",
+            $"""
+            Run StreamRec stages as Kafka workers: one process per stage scales each on its own (Kafka
+            consumer groups); several stages in one process suit small installations. Serves /metrics
+            (Prometheus), /healthz and /readyz on Observability:ListenAddress:Port (0.0.0.0:9400).
+
+            {ConfigurationArguments.Help}
+
+            Examples:
+              streamrec run --stages ingest,embed,drift,recommend --Kafka:BootstrapServers=kafka:9092 --Redis:Configuration=redis:6379
+              STREAMREC__Ingest__PseudonymKey=$(openssl rand -base64 32) streamrec run --stages ingest --config /etc/streamrec/appsettings.json
+              streamrec run --stages embed --Embedder:ModelPath=/models/encoder.onnx --Observability:Port=9401
+            """)
+        {
+            stages, configFile,
+        };
+        ConfigurationArguments.AcceptOverrides(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            WebApplication app;
+            StageSelection selection;
+            try
+            {
+                selection = StageSelection.Parse(parse.GetValue(stages)!);
+                app = WorkerHost.Build(ConfigurationArguments.Read(parse, configFile), selection);
+            }
+            catch (ConfigurationException e)
+            {
+                return ConfigurationError(e.Message);
+            }
+
+            await using (app)
+            {
+                try
+                {
+                    await app.StartAsync(cancellationToken);
+                }
+                catch (IOException e)
+                {
+                    // Kestrel could not bind: almost always a port in use or an address not on this machine.
+                    return ConfigurationError($"Observability:ListenAddress/Port cannot be bound: {e.Message}");
+                }
+
+                Console.WriteLine($"streamrec: running {selection}; serving {string.Join(", ", app.Urls)} /metrics /healthz /readyz");
+                await app.WaitForShutdownAsync(cancellationToken);
+            }
+
+            return Environment.ExitCode == ExitCodes.Success ? ExitCodes.Success : ExitCodes.Failure;
+        });
+        return command;
+    }
+
+    internal static int ConfigurationError(string message)
+    {
+        Console.Error.WriteLine("streamrec: invalid configuration:");
+        foreach (var line in message.Split(Environment.NewLine))
+        {
+            Console.Error.WriteLine("  " + line);
+        }
+
+        return ExitCodes.InvalidConfiguration;
+    }
+}

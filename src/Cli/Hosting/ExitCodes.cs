@@ -1,0 +1,16 @@
+namespace StreamRec.Cli.Hosting;
+
+/// <summary>The process exit codes of <c>streamrec</c> (README, "Operations").</summary>
+public static class ExitCodes
+{
+    public const int Success = 0;
+
+    /// <summary>A stage failed at run time (Kubernetes restarts the pod; nothing is lost: offsets were not stored).</summary>
+    public const int Failure = 1;
+
+    /// <summary>Invalid configuration: an unknown key, a missing secret or an impossible value. Fix it; a restart will not help.</summary>
+    public const int InvalidConfiguration = 2;
+
+    /// <summary>Interrupted (SIGINT / Ctrl-C), after a clean stop.</summary>
+    public const int Interrupted = 130;
+}

@@ -1,0 +1,145 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StreamRec.DriftDetector.Stage;
+using StreamRec.Embedder.Embedding;
+using StreamRec.Embedder.Stage;
+using StreamRec.Ingest;
+using StreamRec.Messaging;
+using StreamRec.Messaging.Stages;
+using StreamRec.Observability;
+using StreamRec.Observability.Health;
+using StreamRec.Observability.Hosting;
+using StreamRec.Recommender.Stage;
+using StreamRec.Storage;
+
+namespace StreamRec.Cli.Hosting;
+
+/// <summary>
+/// Builds the process <c>streamrec run</c> starts: the chosen stages as hosted workers, the Kafka and
+/// Redis clients' options, the HTTP server with <c>/metrics</c>, <c>/healthz</c> and <c>/readyz</c>, and
+/// logging, all from one configuration (<see cref="StreamRecConfiguration"/>). <see cref="Build"/>
+/// validates every option before anything starts, so a bad key is reported at once, all together.
+/// </summary>
+public static class WorkerHost
+{
+    /// <exception cref="ConfigurationException">Some option is invalid; the message names every bad key.</exception>
+    public static WebApplication Build(IConfiguration configuration, StageSelection stages)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(stages);
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "streamrec" });
+        builder.Configuration.AddConfiguration(configuration);
+        builder.Logging.AddConfiguration(configuration.GetSection("Logging"));
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddRoutingCore();
+        // Read here, not through IOptions: Kestrel's options are resolved while the app is built, before
+        // the validation below could report a bad port. An invalid value binds nothing; it is reported.
+        builder.Services.AddOptions<KestrelServerOptions>().Configure(kestrel =>
+        {
+            var observability = new ObservabilityOptions();
+            try
+            {
+                configuration.GetSection(ObservabilityOptions.SectionName).Bind(observability);
+            }
+            catch (InvalidOperationException)
+            {
+                return;
+            }
+
+            if (IPAddress.TryParse(observability.ListenAddress, out var address) && observability.Port is >= 1 and <= 65535)
+            {
+                kestrel.Listen(address, observability.Port);
+            }
+        });
+
+        var services = builder.Services;
+        var validators = new List<Action<IServiceProvider, List<string>>>();
+        Add<KafkaOptions, KafkaOptionsValidator>(KafkaOptions.SectionName);
+        if (stages.NeedsRedis)
+        {
+            Add<RedisOptions, RedisOptionsValidator>(RedisOptions.SectionName);
+        }
+
+        var readiness = new List<string>();
+        if (stages.Ingest)
+        {
+            services.AddIngestStage(configuration);
+            Validate<IngestOptions>(IngestOptions.SectionName);
+            readiness.Add(IngestProcessor.Stage);
+        }
+
+        if (stages.Embed)
+        {
+            services.AddEmbedderStage(configuration);
+            Validate<EmbedderOptions>(EmbedderOptions.SectionName);
+            readiness.Add(EmbedderProcessor.Stage);
+            if (configuration.GetValue<bool>($"{EmbedderOptions.SectionName}:{nameof(EmbedderOptions.ConsumeCatalog)}"))
+            {
+                readiness.Add(CatalogProcessor.Stage);
+            }
+        }
+
+        if (stages.Drift)
+        {
+            services.AddDriftDetectorStage(configuration);
+            Validate<DriftDetectorOptions>(DriftDetectorOptions.SectionName);
+            readiness.Add(DriftProcessor.Stage);
+        }
+
+        if (stages.Recommend)
+        {
+            services.AddRecommenderStage(configuration);
+            Validate<RecommenderOptions>(RecommenderOptions.SectionName);
+            // In schedule mode the stage publishes on a clock and consumes nothing.
+            if (configuration[$"{RecommenderOptions.SectionName}:{nameof(RecommenderOptions.Trigger)}"] is null or RecommenderOptions.MutationTrigger)
+            {
+                readiness.Add(RecommenderProcessor.Stage);
+            }
+        }
+
+        services.AddStreamRecObservability(configuration, new ReadinessTargets(readiness, stages.NeedsRedis));
+        Validate<ObservabilityOptions>(ObservabilityOptions.SectionName);
+
+        var app = builder.Build();
+        var errors = new List<string>();
+        foreach (var validate in validators)
+        {
+            validate(app.Services, errors);
+        }
+
+        if (errors.Count > 0)
+        {
+            ((IDisposable)app).Dispose();
+            OptionsProbe.ThrowIfAny(errors);
+        }
+
+        app.MapStreamRecEndpoints();
+        return app;
+
+        void Add<TOptions, TValidator>(string section)
+            where TOptions : class
+            where TValidator : class, IValidateOptions<TOptions>
+        {
+            services.AddStageOptions<TOptions, TValidator>(configuration, section);
+            Validate<TOptions>(section);
+        }
+
+        void Validate<TOptions>(string section)
+            where TOptions : class =>
+            validators.Add((provider, errors) => OptionsProbe.TryGet<TOptions>(provider, configuration, section, errors));
+    }
+
+}

@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using StreamRec.Messaging;
+using StreamRec.Messaging.Health;
+using StreamRec.Storage;
+
+namespace StreamRec.Observability.Health;
+
+/// <summary>
+/// Runs the readiness checks every <see cref="ObservabilityOptions.ReadinessInterval"/> and keeps the
+/// latest report for <c>/readyz</c> and the <c>streamrec_ready{check}</c> gauge:
+/// <list type="bullet">
+/// <item><c>kafka</c>: every expected stage has a consumer whose latest librdkafka statistics show a
+/// broker connection up (and are recent);</item>
+/// <item><c>partitions</c>: each of those consumers holds a group assignment (possibly of zero
+/// partitions when there are more members than partitions: it is then a ready standby);</item>
+/// <item><c>redis</c> (stages that use Redis): a PING on a connection of its own answers in time.</item>
+/// </list>
+/// Answering from the latest round keeps <c>/readyz</c> fast and never lets probes pile up on a stalled
+/// Redis. Transitions are logged.
+/// </summary>
+public sealed partial class ReadinessMonitor(
+    ReadinessTargets targets,
+    IOptions<ObservabilityOptions> observability,
+    IServiceProvider services,
+    TimeProvider clock,
+    ILogger<ReadinessMonitor> logger) : BackgroundService
+{
+    private static volatile ReadinessReport _current = ReadinessReport.NotYetChecked;
+
+    /// <summary>1 when the check passed in the latest round, 0 when not.</summary>
+    public static readonly ObservableGauge<int> Ready = StreamRecMetrics.Meter.CreateObservableGauge(
+        "streamrec_ready", ObserveReady, unit: null, description: "Readiness checks of this process (1 = passing): kafka, partitions, redis.");
+
+    private volatile ReadinessReport _latest = ReadinessReport.NotYetChecked;
+
+    public ReadinessReport Latest => _latest;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var options = observability.Value;
+        ConnectionMultiplexer? redis = null;
+        try
+        {
+            if (targets.NeedsRedis)
+            {
+                // Its own connection: a probe must not queue behind a stage's pipelined calls.
+                redis = await RedisConnector.ConnectAsync(services.GetRequiredService<IOptions<RedisOptions>>().Value).ConfigureAwait(false);
+            }
+
+            using var timer = new PeriodicTimer(options.ReadinessInterval, clock);
+            do
+            {
+                var checks = new List<ReadinessCheck>(3);
+                checks.AddRange(CheckConsumers(options.KafkaStatisticsMaxAge));
+                if (redis is not null)
+                {
+                    checks.Add(await CheckRedisAsync(redis, options.RedisCheckTimeout).ConfigureAwait(false));
+                }
+
+                Publish(new ReadinessReport(clock.GetUtcNow(), checks));
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            redis?.Dispose();
+        }
+    }
+
+    private IEnumerable<ReadinessCheck> CheckConsumers(TimeSpan maxAge)
+    {
+        var consumers = ConsumerStatusRegistry.Current;
+        var now = clock.GetUtcNow();
+        var disconnected = new List<string>();
+        var unassigned = new List<string>();
+        foreach (var stage in targets.Stages)
+        {
+            var mine = consumers.Where(c => c.Stage == stage).ToList();
+            if (mine.Count == 0)
+            {
+                disconnected.Add($"{stage} (not started)");
+                unassigned.Add($"{stage} (not started)");
+                continue;
+            }
+
+            if (!mine.All(c => c.BrokerUp && c.StatisticsAt is { } at && now - at <= maxAge))
+            {
+                disconnected.Add(stage);
+            }
+
+            if (!mine.All(c => c.HasAssignment))
+            {
+                unassigned.Add(stage);
+            }
+        }
+
+        yield return disconnected.Count == 0
+            ? new ReadinessCheck("kafka", true, $"{targets.Stages.Count} consumer(s) connected")
+            : new ReadinessCheck("kafka", false, "no broker connection: " + string.Join(", ", disconnected));
+        yield return unassigned.Count == 0
+            ? new ReadinessCheck("partitions", true, string.Join(", ", targets.Stages.Select(s =>
+                $"{s}: {consumers.Where(c => c.Stage == s).Sum(c => c.AssignedPartitions)} partition(s)")))
+            : new ReadinessCheck("partitions", false, "waiting for a group assignment: " + string.Join(", ", unassigned));
+    }
+
+    private static async Task<ReadinessCheck> CheckRedisAsync(ConnectionMultiplexer redis, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            await redis.GetDatabase().PingAsync().WaitAsync(timeout).ConfigureAwait(false);
+            return new ReadinessCheck("redis", true, $"ping {clock.Elapsed.TotalMilliseconds:0.0} ms");
+        }
+        catch (TimeoutException)
+        {
+            return new ReadinessCheck("redis", false, $"no answer to PING within {timeout.TotalMilliseconds:0} ms");
+        }
+        catch (RedisException e)
+        {
+            return new ReadinessCheck("redis", false, e.Message);
+        }
+    }
+
+    private void Publish(ReadinessReport report)
+    {
+        var previous = _latest;
+        _latest = report;
+        _current = report;
+        if (previous.Ready != report.Ready || previous == ReadinessReport.NotYetChecked)
+        {
+            var failing = string.Join("; ", report.Checks.Where(c => !c.Ok).Select(c => $"{c.Name}: {c.Detail}"));
+            if (report.Ready)
+            {
+                LogReady(logger);
+            }
+            else
+            {
+                LogNotReady(logger, failing);
+            }
+        }
+    }
+
+    private static IEnumerable<Measurement<int>> ObserveReady() =>
+        _current.Checks.Select(c => new Measurement<int>(c.Ok ? 1 : 0, new KeyValuePair<string, object?>("check", c.Name)));
+
+    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Ready: Kafka connected, partitions assigned, Redis answering")]
+    private static partial void LogReady(ILogger logger);
+
+    [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Not ready: {Failing}")]
+    private static partial void LogNotReady(ILogger logger, string failing);
+}

@@ -1,0 +1,152 @@
+using System.Net;
+using System.Text.Json;
+using StreamRec.Contracts;
+using StreamRec.Embedded;
+using StreamRec.IntegrationTests.Embedding;
+using StreamRec.IntegrationTests.Infrastructure;
+using StreamRec.IntegrationTests.Kafka;
+
+namespace StreamRec.IntegrationTests.Hosting;
+
+/// <summary><c>streamrec run</c> as an operator runs it: a real process, the embedded broker, a real redis-server.</summary>
+[Collection(KafkaCollection.Name)]
+public sealed class RunCommandTests(EmbeddedKafkaFixture kafka)
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task A_worker_running_all_stages_serves_metrics_that_pass_promtool_exports_OTLP_and_stops_cleanly_on_SIGTERM()
+    {
+        var prefix = UniqueNames.Next("run") + "-";
+        CreateTopics(prefix);
+        using var redis = await RedisServerProcess.StartAsync();
+        using var encoder = new TestEncoder(prefix + "model");
+        using var otlp = new OtlpReceiver();
+        using var worker = WorkerProcess.Start("ingest,embed,drift,recommend", kafka.Cluster.BootstrapServers, redis.ConnectionString, prefix, encoder.ModelPath,
+            $"--Observability:Otlp:Endpoint={otlp.MetricsEndpoint}", "--Observability:Otlp:Protocol=http/protobuf", "--Observability:Otlp:ExportInterval=00:00:01");
+        await worker.WaitForAsync("/readyz", HttpStatusCode.OK, Deadline);
+
+        var users = Enumerable.Range(0, 3).Select(u => $"{prefix}person-{u}").ToList();
+        var records = users.SelectMany(user => Enumerable.Range(0, 60).Select(i => (user, Json(new RawEvent
+        {
+            EventId = $"{user}-{i}", UserId = user, ItemId = $"{prefix}{(i < 30 ? "c" : "h")}{i % 10}", Type = "click",
+            Ts = 1_600_000_000_000L + (i * 60_000L), Title = i < 30 ? $"Happy Laugh {i % 10}" : $"Night Scream {i % 10}",
+            Categories = [i < 30 ? "Comedy" : "Horror"],
+        })))).Append(("broken", "{not json")).ToList();
+        KafkaTestClients.ProduceAll(kafka.Options, WorkerProcess.Topics(prefix).Raw, records);
+
+        var text = "";
+        await Eventually.TrueAsync(async () =>
+        {
+            text = (await worker.GetAsync("/metrics")).Body;
+            return text.Contains("streamrec_events_consumed_total{stage=\"drift\"} 180", StringComparison.Ordinal)
+                && text.Contains("streamrec_events_dead_lettered_total{reason=", StringComparison.Ordinal)
+                && text.Contains("streamrec_consumer_lag{partition=\"0\",stage=\"drift\"", StringComparison.Ordinal);
+        }, Deadline, () => $"every event through the drift stage, the broken one dead-lettered, and the lag gauge, on /metrics:\n{text}\n{worker.Process.StandardOutput}");
+
+        var promtool = await ExternalProcess.RunAsync("promtool", text, TimeSpan.FromSeconds(30), "check", "metrics");
+        Assert.True(promtool.ExitCode == 0, $"promtool check metrics exited {promtool.ExitCode}:\n{promtool.StandardOutput}\n{promtool.StandardError}\n--- metrics ---\n{text}");
+        Assert.Contains("# TYPE dotnet_process_cpu_time_seconds_total counter", text, StringComparison.Ordinal);
+        Assert.Contains("streamrec_ready{check=\"redis\"} 1", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(prefix + "person", text, StringComparison.Ordinal); // never a user id, raw or otherwise, in a label
+        Assert.DoesNotContain(prefix + "person", worker.Process.StandardOutput + worker.Process.StandardError, StringComparison.Ordinal);
+
+        await Eventually.TrueAsync(() => otlp.Requests.Any(r => r.Path == "/v1/metrics" && r.ContentType == "application/x-protobuf" && r.Bytes > 100),
+            Deadline, () => $"an OTLP/HTTP metrics export; received: {string.Join(", ", otlp.Requests.Select(r => $"{r.Path} {r.ContentType} {r.Bytes} B"))}");
+
+        worker.Process.Terminate();
+        await worker.Process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(worker.Process.ExitCode == 0, $"exit {worker.Process.ExitCode}\n{worker.Process.StandardOutput}\n{worker.Process.StandardError}");
+        Assert.Contains("Stage drift stopped", worker.Process.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Readiness_follows_Redis_not_ready_while_it_is_down_ready_again_when_it_is_back_and_liveness_stays_up()
+    {
+        var prefix = UniqueNames.Next("ready") + "-";
+        CreateTopics(prefix);
+        using var redis = await RedisServerProcess.StartAsync();
+        using var worker = WorkerProcess.Start("drift", kafka.Cluster.BootstrapServers, redis.ConnectionString, prefix, "unused.onnx");
+        var ready = await worker.WaitForAsync("/readyz", HttpStatusCode.OK, Deadline);
+        Assert.Contains("\"name\":\"partitions\",\"ok\":true", ready, StringComparison.Ordinal);
+
+        redis.Kill();
+        var down = await worker.WaitForAsync("/readyz", HttpStatusCode.ServiceUnavailable, Deadline);
+        Assert.Contains("\"name\":\"redis\",\"ok\":false", down, StringComparison.Ordinal);
+        Assert.Contains("\"name\":\"kafka\",\"ok\":true", down, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await worker.GetAsync("/healthz")).Status); // alive: no restart for a Redis outage
+        Assert.Contains("streamrec_ready{check=\"redis\"} 0", (await worker.GetAsync("/metrics")).Body, StringComparison.Ordinal);
+
+        await redis.RestartAsync();
+        await worker.WaitForAsync("/readyz", HttpStatusCode.OK, Deadline);
+        Assert.False(worker.Process.HasExited);
+    }
+
+    [Theory]
+    [InlineData("--Ingest:MaxBatchSiz=100", "Ingest:MaxBatchSiz")]
+    [InlineData("--DriftDetector:Detection:CusumTreshold=9", "DriftDetector:Detection:CusumTreshold")]
+    [InlineData("--Recommender:EpsilonSelection=-1", "Recommender:EpsilonSelection")]
+    [InlineData("--Recommender:TopK=ten", "Recommender:TopK")]
+    [InlineData("--Kafka:Client:security.protocol=carrier-pigeon", "Kafka:Client:security.protocol")]
+    [InlineData("--Observability:Port=70000", "Observability:Port")]
+    [InlineData("--Kafak:BootstrapServers=x:1", "Kafak")]
+    public async Task Invalid_configuration_stops_the_process_with_exit_code_2_naming_the_key(string setting, string key)
+    {
+        using var run = ExternalProcess.StartStreamRec(
+            new Dictionary<string, string> { ["STREAMREC__Ingest__PseudonymKey"] = Convert.ToBase64String(new byte[32]) },
+            "run", "--stages", "ingest,drift,recommend", "--Kafka:BootstrapServers=127.0.0.1:9", "--Redis:Configuration=127.0.0.1:9", setting);
+        await run.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(run.ExitCode == 2, $"exit {run.ExitCode}\n{run.StandardOutput}\n{run.StandardError}");
+        Assert.Contains(key, run.StandardError, StringComparison.Ordinal);
+        Assert.Contains("invalid configuration", run.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_secret_from_every_source_stops_the_process_with_exit_code_2_naming_the_key()
+    {
+        using var run = ExternalProcess.StartStreamRec("run", "--stages", "ingest", "--Kafka:BootstrapServers=127.0.0.1:9");
+        await run.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(run.ExitCode == 2, $"exit {run.ExitCode}\n{run.StandardOutput}\n{run.StandardError}");
+        Assert.Contains("Ingest:PseudonymKey is required", run.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_environment_overrides_appsettings_json_and_the_command_line_overrides_both()
+    {
+        var directory = Directory.CreateTempSubdirectory("streamrec-config-");
+        try
+        {
+            // Each layer sets an impossible TopK; the error message shows which value won.
+            var file = Path.Combine(directory.FullName, "appsettings.json");
+            await File.WriteAllTextAsync(file, """{ "Kafka": { "BootstrapServers": "127.0.0.1:9" }, "Redis": { "Configuration": "127.0.0.1:9" }, "Recommender": { "TopK": 1001, "BudgetCap": 7 } }""");
+            var environment = new Dictionary<string, string> { ["STREAMREC__Recommender__TopK"] = "1002" };
+
+            using var fileAndEnvironment = ExternalProcess.StartStreamRec(environment, "run", "--stages", "recommend", "--config", file);
+            using var all = ExternalProcess.StartStreamRec(environment, "run", "--stages", "recommend", "--config", file, "--Recommender:TopK", "1003");
+            await fileAndEnvironment.WaitForExitAsync(TimeSpan.FromSeconds(60));
+            await all.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+            Assert.Equal(2, fileAndEnvironment.ExitCode);
+            Assert.Contains("Recommender:TopK must be between 1 and 1000 (is 1002)", fileAndEnvironment.StandardError, StringComparison.Ordinal);
+            Assert.Equal(2, all.ExitCode);
+            Assert.Contains("Recommender:TopK must be between 1 and 1000 (is 1003)", all.StandardError, StringComparison.Ordinal);
+            Assert.DoesNotContain("BudgetCap", all.StandardError, StringComparison.Ordinal); // the file's other values still apply, and are valid
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private void CreateTopics(string prefix)
+    {
+        foreach (var topic in WorkerProcess.Topics(prefix).All)
+        {
+            kafka.Cluster.CreateTopic(topic, partitions: 2);
+        }
+    }
+
+    private static string Json(RawEvent e) => JsonSerializer.Serialize(e, ContractsJsonContext.Default.RawEvent);
+}

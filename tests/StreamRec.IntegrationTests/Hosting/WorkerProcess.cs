@@ -1,0 +1,93 @@
+using System.Net;
+using System.Security.Cryptography;
+using StreamRec.Embedded;
+using StreamRec.IntegrationTests.Infrastructure;
+using StreamRec.Messaging;
+
+namespace StreamRec.IntegrationTests.Hosting;
+
+/// <summary>
+/// A real <c>streamrec run</c> process on the embedded broker and a given Redis, with its own topics and
+/// consumer groups (so tests sharing the broker stay apart), and an HTTP client for its endpoints.
+/// </summary>
+internal sealed class WorkerProcess : IDisposable
+{
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
+
+    private WorkerProcess(ExternalProcess process, int port)
+    {
+        Process = process;
+        Port = port;
+    }
+
+    public ExternalProcess Process { get; }
+
+    public int Port { get; }
+
+    public static TopicNames Topics(string prefix) => new()
+    {
+        Raw = prefix + "raw", Clean = prefix + "clean", Embedded = prefix + "embedded", DeadLetter = prefix + "dlq",
+        Mutations = prefix + "mutations", Recommendations = prefix + "recommendations", Catalog = prefix + "catalog",
+    };
+
+    /// <summary>Starts the worker; <paramref name="settings"/> are added as --Key=value arguments after the defaults below.</summary>
+    public static WorkerProcess Start(string stages, string bootstrapServers, string redis, string prefix, string modelPath, params string[] settings)
+    {
+        var port = LoopbackPorts.GetFree();
+        var topics = Topics(prefix);
+        string[] arguments =
+        [
+            "run", "--stages", stages,
+            $"--Kafka:BootstrapServers={bootstrapServers}",
+            $"--Kafka:Consumer:session.timeout.ms=6000", $"--Kafka:Consumer:heartbeat.interval.ms=500",
+            $"--Kafka:Consumer:statistics.interval.ms=1000",
+            $"--Kafka:Topics:Raw={topics.Raw}", $"--Kafka:Topics:Clean={topics.Clean}", $"--Kafka:Topics:Embedded={topics.Embedded}",
+            $"--Kafka:Topics:DeadLetter={topics.DeadLetter}", $"--Kafka:Topics:Mutations={topics.Mutations}",
+            $"--Kafka:Topics:Recommendations={topics.Recommendations}", $"--Kafka:Topics:Catalog={topics.Catalog}",
+            $"--Redis:Configuration={redis}",
+            $"--Ingest:GroupId={prefix}ingest", $"--Embedder:GroupId={prefix}embed", $"--DriftDetector:GroupId={prefix}drift",
+            $"--Recommender:GroupId={prefix}recommend",
+            $"--Embedder:ModelPath={modelPath}",
+            $"--Observability:ListenAddress=127.0.0.1", $"--Observability:Port={port}",
+            .. settings,
+        ];
+        var environment = new Dictionary<string, string>
+        {
+            // The secret comes the way a Kubernetes Secret brings it: an environment variable.
+            ["STREAMREC__Ingest__PseudonymKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        };
+        return new WorkerProcess(ExternalProcess.StartStreamRec(environment, arguments), port);
+    }
+
+    public async Task<(HttpStatusCode Status, string Body)> GetAsync(string path)
+    {
+        try
+        {
+            using var response = await _http.GetAsync(new Uri($"http://127.0.0.1:{Port}{path}"));
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+        catch (HttpRequestException e)
+        {
+            return (0, e.Message); // not listening yet
+        }
+    }
+
+    /// <summary>Polls <paramref name="path"/> until it answers <paramref name="status"/>; fails with the process's output.</summary>
+    public async Task<string> WaitForAsync(string path, HttpStatusCode status, TimeSpan timeout, Func<string, bool>? body = null)
+    {
+        (HttpStatusCode Status, string Body) last = (0, "");
+        await Eventually.TrueAsync(async () =>
+        {
+            Assert.False(Process.HasExited, $"streamrec run exited ({Process.ExitCodeOrNone})\n{Process.StandardOutput}\n{Process.StandardError}");
+            last = await GetAsync(path);
+            return last.Status == status && (body is null || body(last.Body));
+        }, timeout, $"{path} to answer {(int)status}");
+        return last.Body;
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        Process.Dispose();
+    }
+}

@@ -44,7 +44,9 @@ fi
 # servers on free ports and does not need it.
 
 bash tools/k8s-validate/install.sh
-echo "setup: helm-render at $(bash tools/helm-render/build.sh)"
+# An assignment, so that a failed build stops setup (set -e ignores failures inside echo's arguments).
+helm_render=$(bash tools/helm-render/build.sh)
+echo "setup: helm-render at $helm_render"
 
 bash scripts/get-onnxruntime.sh
 

@@ -18,6 +18,8 @@ command -v go >/dev/null || { echo "helm-render: go not found; run scripts/setup
 
 mkdir -p "$out/gopath"
 export GO111MODULE=off GOPATH="$out/gopath:/usr/share/gocode" GOPROXY=off GOFLAGS=
+# The build cache lives beside the binary unless the caller has one: no dependence on $HOME.
+export GOCACHE="${GOCACHE:-$out/go-cache}"
 
 if [ "${GO_TEST:-}" = 1 ]; then
   (cd "$here" && go test ./...) >&2

@@ -98,7 +98,7 @@ func TestFailStopsTheRenderWithItsMessage(t *testing.T) {
 }
 
 func TestOtherTemplateErrorsNameTheTemplateAndLine(t *testing.T) {
-	// podAnnotations is a table; make it a string so toYaml still works but fixture.image breaks.
+	// image becomes a string, so .Values.image.repository in fixture.image cannot be evaluated.
 	_, errOut, code := render(t, "--set", "image=flat")
 	if code != 1 {
 		t.Fatalf("exit %d, want 1", code)

@@ -1,0 +1,58 @@
+# syntax=docker/dockerfile:1
+#
+# StreamRec, CPU image: the `streamrec` executable (a self-contained .NET 10 publish), ONNX Runtime
+# 1.30.0's CPU library next to it, Debian's librdkafka1, and the default item encoder, trained while
+# the image is built (data/ is not in the repository, so nothing is copied from it).
+#
+#   docker build -t streamrec/streamrec:0.1.0 .
+#   docker run --rm streamrec/streamrec:0.1.0 run --stages ingest --Kafka:BootstrapServers=kafka:9092
+#
+# The build needs what scripts/setup.sh needs: Debian's package mirrors, NuGet and the npm registry.
+# Base images are pinned by tag; tests/StreamRec.IntegrationTests/Deployment/DockerfileTests.cs checks
+# that, the non-root user, that no secret is baked in and that every COPY source exists.
+
+# 1. Native library and data set, with the repository's own fetchers (sha256-checked ONNX Runtime from
+#    the npm package onnxruntime-node; MovieLens from Debian's r-cran-dslabs package).
+FROM debian:12.12-slim AS fetch
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates npm python3-rdata
+WORKDIR /src
+COPY scripts/get-onnxruntime.sh scripts/get-movielens.sh scripts/movielens_from_dslabs.py scripts/
+RUN bash scripts/get-onnxruntime.sh \
+    && bash scripts/get-movielens.sh
+
+# 2. Publish streamrec (self-contained: the runtime image needs no .NET installation), then train the
+#    production encoder on every MovieLens rating (deterministic: same data and seed, same bytes).
+#    Debian images of the .NET 10 SDK are not published; this stage's output runs on Debian below.
+#    The SDK version matches global.json.
+FROM mcr.microsoft.com/dotnet/sdk:10.0.401-noble AS build
+WORKDIR /src
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY build/ build/
+COPY src/ src/
+# build/Platform.props copies native/libonnxruntime.so.1 next to the published binaries.
+COPY --from=fetch /src/native/ native/
+RUN dotnet publish src/Cli -c Release -r linux-x64 --self-contained -o /app
+COPY --from=fetch /src/data/ml-latest-small/ /data/ml-latest-small/
+RUN /app/streamrec train-encoder --holdout 0 --data /data/ml-latest-small --out /models/encoder.onnx
+
+# 3. Runtime: Debian 12, librdkafka1 (Confluent.Kafka's native library, mapped by
+#    src/Messaging/KafkaNativeLibrary.cs), a non-root user, nothing writable but /tmp (the chart mounts
+#    an emptyDir there and makes the root filesystem read-only).
+FROM debian:12.12-slim
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates librdkafka1 \
+    && rm -rf /var/lib/apt/lists/* \
+    && groupadd --system --gid 10001 streamrec \
+    && useradd --system --uid 10001 --gid streamrec --home-dir /nonexistent --no-create-home \
+       --shell /usr/sbin/nologin streamrec
+COPY --from=build /app/ /opt/streamrec/
+COPY --from=build /models/encoder.onnx /opt/streamrec/models/encoder.onnx
+RUN ln -s /opt/streamrec/streamrec /usr/local/bin/streamrec
+# Configuration comes from --config FILE (the chart's ConfigMap) and STREAMREC__Section__Key variables
+# (Secrets); the default model is at /opt/streamrec/models/encoder.onnx (Embedder:ModelPath).
+WORKDIR /opt/streamrec
+USER 10001:10001
+EXPOSE 9400
+ENTRYPOINT ["streamrec"]
+CMD ["--help"]

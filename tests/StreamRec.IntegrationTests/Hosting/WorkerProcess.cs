@@ -59,6 +59,9 @@ internal sealed class WorkerProcess : IDisposable
         return new WorkerProcess(ExternalProcess.StartStreamRec(environment, arguments), port);
     }
 
+    /// <summary>An HTTP client for a worker started some other way (e.g. from a rendered Deployment), serving on <paramref name="port"/>.</summary>
+    public static WorkerProcess Attach(ExternalProcess process, int port) => new(process, port);
+
     public async Task<(HttpStatusCode Status, string Body)> GetAsync(string path)
     {
         try

@@ -3,7 +3,11 @@
 # step checks first and does nothing when its result is already in place.
 #   1. Debian packages: librdkafka1 (Kafka client library), kcat (Kafka CLI), redis-server and
 #      redis-tools, python3-rdata (reads the MovieLens data set), npm (fetches ONNX Runtime),
-#      prometheus (promtool, used by the tests). apt-get update runs first whenever anything is missing.
+#      prometheus (promtool, used by the tests), and the offline Helm chart test tools: Go + Sprig +
+#      YAML libraries (tools/helm-render), yamllint, shellcheck. apt-get update runs first whenever
+#      anything is missing.
+#      Then tools/k8s-validate's pinned npm packages (npm ci) and the helm-render binary, each only when
+#      missing or stale.
 #   2. ONNX Runtime 1.30.0 native library into native/ (scripts/get-onnxruntime.sh, sha256-checked).
 #   3. MovieLens latest-small into data/ml-latest-small (scripts/get-movielens.sh).
 #   4. dotnet restore.
@@ -11,7 +15,9 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
-packages=(librdkafka1 kcat redis-server redis-tools python3-rdata prometheus)
+packages=(librdkafka1 kcat redis-server redis-tools python3-rdata prometheus
+  golang-go golang-github-masterminds-sprig-dev golang-k8s-sigs-yaml-dev golang-gopkg-yaml.v3-dev
+  yamllint shellcheck)
 sudo_cmd=()
 if [ "$(id -u)" != 0 ]; then
   command -v sudo >/dev/null || { echo "setup: run as root (or install sudo)" >&2; exit 1; }
@@ -36,6 +42,11 @@ else
 fi
 # A redis-server installed from the package may have started as a service; StreamRec starts its own
 # servers on free ports and does not need it.
+
+bash tools/k8s-validate/install.sh
+# An assignment, so that a failed build stops setup (set -e ignores failures inside echo's arguments).
+helm_render=$(bash tools/helm-render/build.sh)
+echo "setup: helm-render at $helm_render"
 
 bash scripts/get-onnxruntime.sh
 

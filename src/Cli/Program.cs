@@ -17,4 +17,7 @@ var root = new RootCommand(
     TrainEncoderCommand.Create(),
 };
 
-return await root.Parse(args).InvokeAsync();
+// SIGTERM/SIGINT cancel the running command's token; the command then has this long to stop cleanly
+// (finish the batch in hand, commit offsets, leave the consumer group) before System.CommandLine ends
+// the process. Its default, 2 s, is shorter than a drain; Kubernetes waits 30 s before SIGKILL.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(25) });

@@ -6,7 +6,10 @@ namespace StreamRec.Embedded;
 
 /// <summary>
 /// A real redis-server child process on a loopback port, for the demo and the integration tests. It runs
-/// in the foreground (not daemonized) so this process owns it and stops it on <see cref="Dispose"/>.
+/// in the foreground (not daemonized) so this process owns it and stops it on <see cref="Dispose"/>, and
+/// also when this process exits without disposing it (Main returning while a shutdown is still under way,
+/// e.g. after a Ctrl-C whose cleanup outlasted the command line's termination timeout). A SIGKILL of this
+/// process cannot be caught: the server is then left running.
 /// </summary>
 public sealed class RedisServerProcess : IDisposable
 {
@@ -14,7 +17,9 @@ public sealed class RedisServerProcess : IDisposable
     private readonly bool _appendOnly;
     private readonly string? _ownedDataDirectory;
     private readonly StringBuilder _output = new();
+    private readonly Lock _gate = new(); // Dispose and the process-exit handler may run at once
     private Process _process;
+    private bool _disposed;
 
     private RedisServerProcess(string executable, int port, string dataDirectory, string? ownedDataDirectory, bool appendOnly)
     {
@@ -24,9 +29,13 @@ public sealed class RedisServerProcess : IDisposable
         DataDirectory = dataDirectory;
         _ownedDataDirectory = ownedDataDirectory;
         _process = Launch();
+        AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
     }
 
     public int Port { get; }
+
+    /// <summary>The server's process id (it changes with <see cref="CrashAndRestartAsync"/>).</summary>
+    public int ProcessId => _process.Id;
 
     public string DataDirectory { get; }
 
@@ -77,29 +86,61 @@ public sealed class RedisServerProcess : IDisposable
     }
 
     /// <summary>Kills the server with SIGKILL and leaves it down (an outage) until <see cref="RestartAsync"/>.</summary>
-    public void Kill() => Stop();
+    public void Kill()
+    {
+        lock (_gate)
+        {
+            Stop();
+        }
+    }
 
     /// <summary>Starts the killed server again on the same port and data directory.</summary>
     public async Task RestartAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        if (!_process.HasExited)
+        lock (_gate)
         {
-            throw new InvalidOperationException("The server is running; Kill() it first.");
+            if (!_process.HasExited)
+            {
+                throw new InvalidOperationException("The server is running; Kill() it first.");
+            }
+
+            _process.Dispose();
+            _process = Launch();
         }
 
-        _process.Dispose();
-        _process = Launch();
         await WaitUntilReadyAsync(timeout ?? TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Stops the server and deletes the data directory it created.</summary>
     public void Dispose()
     {
-        Stop();
-        _process.Dispose();
+        AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            Stop();
+            _process.Dispose();
+        }
+
         if (_ownedDataDirectory is not null && Directory.Exists(_ownedDataDirectory))
         {
             Directory.Delete(_ownedDataDirectory, recursive: true);
+        }
+    }
+
+    private void OnProcessExit(object? sender, EventArgs e)
+    {
+        lock (_gate)
+        {
+            if (!_disposed)
+            {
+                Stop();
+            }
         }
     }
 

@@ -1,21 +1,16 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
-using Microsoft.Extensions.Logging.Abstractions;
 using StreamRec.Cli.Replay;
+using StreamRec.Cli.Report;
 using StreamRec.Cli.Terminal;
+using StreamRec.Contracts;
 using StreamRec.Datasets;
-using StreamRec.DriftDetector.Stage;
-using StreamRec.DriftDetector.State;
 using StreamRec.Embedded;
 using StreamRec.Embedder.Embedding;
-using StreamRec.Embedder.Stage;
 using StreamRec.Embedder.Training;
 using StreamRec.Ingest;
 using StreamRec.Messaging;
-using StreamRec.Messaging.Stages;
-using StreamRec.Recommender.Stage;
 using StreamRec.Storage;
 
 namespace StreamRec.Cli.Commands;
@@ -23,211 +18,198 @@ namespace StreamRec.Cli.Commands;
 /// <summary>
 /// <c>streamrec demo</c>: the product on its embedded defaults, in one process: the embedded broker and
 /// a redis-server, the encoder (trained first when there is none), the four stages (Ingest, Embedder,
-/// DriftDetector, Recommender) as real Kafka workers, and MovieLens replayed through them, with progress
-/// and a summary that shows some of the interest mutations found, explained, with the private
-/// recommendations they received.
+/// DriftDetector, Recommender) as real Kafka workers, and MovieLens replayed through them, with live
+/// progress, a summary that shows some of the interest mutations found, explained, with the private
+/// recommendations they received, and an HTML report with plots. Ctrl-C stops it at any point, cleanly.
 /// </summary>
-public static class DemoCommand
+public static partial class DemoCommand
 {
+    /// <summary>Where the report goes without --report: under artifacts/, which git ignores.</summary>
+    public static readonly string DefaultReport = Path.Combine("artifacts", "demo-report.html");
+
+    /// <summary>How many mutations (one per user) the summary and the report explain in detail.</summary>
+    private const int Showcased = 3;
+
     public static Command Create()
     {
         var data = ReplayCommand.DataOption();
         var rate = ReplayCommand.RateOption();
         var limit = ReplayCommand.LimitOption();
+        var users = new Option<int?>("--users")
+        {
+            Description = "Replay only the whole histories of the N users with the lowest ids (merged in time order): the shortened mode. --limit then cuts that replay.",
+        };
+        users.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is < 1)
+            {
+                r.AddError("--users must be >= 1.");
+            }
+        });
         var partitions = new Option<int>("--partitions") { Description = "Partitions of each StreamRec topic.", DefaultValueFactory = _ => 8 };
         var model = new Option<FileInfo?>("--model")
         {
             Description = "Encoder ONNX file. Default: data/models/encoder.onnx next to the data set, trained first (about 10 s) when missing.",
+        };
+        var report = new Option<FileInfo>("--report")
+        {
+            Description = "Where to write the HTML report (one file, plots inline; relative to the current directory).",
+            DefaultValueFactory = _ => new FileInfo(DefaultReport),
         };
 
         var command = new Command("demo",
             """
             Run StreamRec on its embedded defaults: an embedded Kafka broker and a redis-server on loopback,
             the Ingest, Embedder, DriftDetector and Recommender stages as Kafka workers in this process, and
-            MovieLens replayed through them with live progress, then a summary with explained interest
-            mutations and the differentially private recommendations they triggered.
-            Stops cleanly, also on Ctrl-C.
+            MovieLens replayed through them (20 years of ratings in seconds) with live progress (events/s,
+            lag, mutations, recommendations, epsilon spent), then a summary with explained interest
+            mutations and the differentially private recommendations they triggered, and an HTML report
+            with plots. Ctrl-C stops it at any time: the stages are closed, redis-server and the broker
+            shut down, and it exits with 130 (143 on SIGTERM); a second Ctrl-C forces it.
 
             Examples:
-              streamrec demo
-              streamrec demo --rate 20000 --limit 50000
+              streamrec demo                                  the whole data set (100k ratings, ~15 s)
+              streamrec demo --users 40                       shortened mode (CI): 40 users, ~7k ratings, ~10 s
+              streamrec demo --rate 20000 --limit 50000       the first 50,000 ratings at 20,000/s
+              streamrec demo --report /tmp/demo.html
             """)
         {
-            data, rate, limit, partitions, model,
+            data, rate, limit, users, partitions, model, report,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            // System.CommandLine starts watching for Ctrl-C and SIGTERM only once the action has returned its
+            // task: return it at once, so that even loading the data can be interrupted.
+            await Task.Yield();
             var dataDirectory = parse.GetValue(data)?.FullName ?? MovieLensDirectory.Resolve();
-            var events = ReplayCommand.LoadEvents(new DirectoryInfo(dataDirectory), parse.GetValue(limit));
-            Console.WriteLine($"demo: {events.Count:N0} MovieLens events from {events.Select(e => e.UserId).Distinct().Count():N0} users loaded.");
+            var settings = new DemoSettings(
+                dataDirectory,
+                parse.GetValue(model)?.FullName ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dataDirectory))!, "models", "encoder.onnx"),
+                parse.GetValue(rate), parse.GetValue(limit), parse.GetValue(users), parse.GetValue(partitions), parse.GetValue(report)!.FullName);
+            var events = LoadEvents(settings);
 
-            var modelPath = parse.GetValue(model)?.FullName ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dataDirectory))!, "models", "encoder.onnx");
-            if (!File.Exists(modelPath))
+            // From here the demo handles the first signal itself (created well after the command line's
+            // handler, see TerminationSignal), so its shutdown is not cut short by the command line's 2 s.
+            using var signal = new TerminationSignal(cancellationToken);
+            using var interrupted = signal.Token.Register(() =>
+                Console.WriteLine($"{Environment.NewLine}demo: interrupted ({signal.Description}); shutting down (Ctrl-C again to force)."));
+            try
             {
-                Console.WriteLine($"demo: no encoder at {modelPath}; training one on the whole data set first.");
-                TrainEncoderCommand.Run(dataDirectory, modelPath, new EncoderTrainingOptions { HoldoutFraction = 0 }, null, cancellationToken);
+                return await RunAsync(settings, events, signal.Token);
             }
-
-            var topics = new TopicNames();
-            using var cluster = new EmbeddedKafkaCluster();
-            foreach (var topic in topics.All)
+            catch (OperationCanceledException) when (signal.Token.IsCancellationRequested)
             {
-                cluster.CreateTopic(topic, parse.GetValue(partitions));
+                // Every stage, the Redis connection, redis-server and the broker were disposed on the way out.
+                Console.WriteLine("demo: stopped cleanly (stages closed, redis-server and the embedded broker shut down).");
+                return signal.ExitCode;
             }
-
-            Console.WriteLine($"demo: embedded Kafka broker at {cluster.BootstrapServers} (librdkafka {KafkaNativeLibrary.Version}), {topics.All.Count} topics.");
-            using var redis = await RedisServerProcess.StartAsync(cancellationToken: cancellationToken);
-            using var connection = await RedisConnector.ConnectAsync(new RedisOptions { Configuration = redis.ConnectionString });
-            var ping = await connection.GetDatabase().PingAsync();
-            Console.WriteLine($"demo: redis-server at {redis.ConnectionString} (ping {ping.TotalMilliseconds:0.0} ms).");
-
-            var kafka = new KafkaOptions
-            {
-                BootstrapServers = cluster.BootstrapServers,
-                Consumer = new Dictionary<string, string>(EmbeddedKafkaCluster.ConsumerSettings, StringComparer.Ordinal),
-            };
-            using var service = EmbeddingService.Load(new EmbedderOptions { ModelPath = modelPath });
-            Console.WriteLine($"demo: encoder {service.ModelVersion} (D={service.Dimension}, {service.ExecutionProvider}) from {modelPath}.");
-
-            // A throwaway pseudonym key: the demo's pseudonyms mean nothing outside this run.
-            var ingestOptions = new IngestOptions { PseudonymKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) };
-            using var counters = new StageCounters();
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var ingest = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Raw, GroupId = ingestOptions.GroupId },
-                new IngestProcessor(new RawEventValidator(ingestOptions, TimeProvider.System), Pseudonymizer.FromOptions(ingestOptions), topics, TimeProvider.System),
-                NullLogger.Instance).RunAsync(stop.Token);
-            var embedderOptions = new EmbedderOptions();
-            var embed = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Clean, GroupId = embedderOptions.GroupId },
-                new EmbedderProcessor(service, new ItemCatalogWriter(connection.GetDatabase(), TimeProvider.System), topics,
-                    embedderOptions.KnownItemsCapacity, TimeProvider.System, NullLogger.Instance),
-                NullLogger.Instance).RunAsync(stop.Token);
-            var driftOptions = new DriftDetectorOptions();
-            var database = connection.GetDatabase();
-            var drift = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Embedded, GroupId = driftOptions.GroupId },
-                new DriftProcessor(driftOptions, new DriftStateStore(database, driftOptions.StateTimeToLive), new ItemCatalogReader(database),
-                    topics, TimeProvider.System, NullLogger.Instance),
-                NullLogger.Instance).RunAsync(stop.Token);
-            var recommenderOptions = new RecommenderOptions();
-            var recommend = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Mutations, GroupId = recommenderOptions.GroupId },
-                new RecommenderProcessor(
-                    ReleaseMaker.ForRedis(recommenderOptions, database, TimeProvider.System, NullLogger.Instance),
-                    topics, TimeProvider.System, NullLogger.Instance),
-                NullLogger.Instance).RunAsync(stop.Token);
-
-            var clock = Stopwatch.StartNew();
-            var result = await new EventReplayer(KafkaClientConfigs.Producer(kafka), topics.Raw, parse.GetValue(rate))
-                .RunAsync(events, cancellationToken);
-
-            // Wait until every stage has handled everything that was delivered.
-            var progress = new ProgressLine("pipeline", result.Delivered);
-            string Detail() =>
-                $"ingested {counters.Consumed(IngestProcessor.Stage):N0}  embedded {counters.Forwarded(EmbedderProcessor.Stage):N0}  " +
-                $"drift {counters.Consumed(DriftProcessor.Stage):N0}  mutations {counters.Total("streamrec_mutations_total"):N0}  " +
-                $"recommendations {counters.Forwarded(RecommenderProcessor.Stage):N0}";
-            long Done() => counters.Consumed(DriftProcessor.Stage) + counters.DeadLettered(IngestProcessor.Stage) + counters.DeadLettered(EmbedderProcessor.Stage);
-            while (!(counters.Consumed(IngestProcessor.Stage) == result.Delivered
-                && counters.Consumed(EmbedderProcessor.Stage) == counters.Forwarded(IngestProcessor.Stage)
-                && counters.Consumed(DriftProcessor.Stage) == counters.Forwarded(EmbedderProcessor.Stage)
-                && counters.Consumed(RecommenderProcessor.Stage) == counters.Forwarded(DriftProcessor.Stage)))
-            {
-                if (ingest.IsFaulted || embed.IsFaulted || drift.IsFaulted || recommend.IsFaulted)
-                {
-                    await Task.WhenAll(ingest, embed, drift, recommend); // a failed stage ends the demo with its error
-                }
-
-                progress.Report(Done(), Detail());
-                await Task.Delay(100, cancellationToken);
-            }
-
-            progress.Complete(Done(), Detail());
-            var elapsed = clock.Elapsed;
-            await stop.CancelAsync();
-            await Task.WhenAll(ingest, embed, drift, recommend);
-            var mutations = MutationShowcase.Read(kafka, topics.Mutations, parse.GetValue(partitions));
-            var releases = MutationShowcase.ReadReleases(kafka, topics.Recommendations, parse.GetValue(partitions));
-
-            var items = await connection.GetDatabase().SetLengthAsync(ItemCatalogKeys.ItemsOfModel(service.ModelVersion));
-            var hits = counters.Total("streamrec_embed_cache_hits_total");
-            var misses = counters.Total("streamrec_embed_cache_misses_total");
-            Console.WriteLine();
-            Console.WriteLine("StreamRec demo summary");
-            Console.WriteLine($"  events replayed       {result.Delivered:N0} delivered, {result.Failed:N0} failed, {result.Elapsed.TotalSeconds:0.0} s ({result.Delivered / Math.Max(result.Elapsed.TotalSeconds, 1e-3):N0} events/s)");
-            Console.WriteLine($"  ingest                {counters.Consumed(IngestProcessor.Stage):N0} consumed = {counters.Forwarded(IngestProcessor.Stage):N0} forwarded (pseudonymised) + {counters.DeadLettered(IngestProcessor.Stage):N0} dead-lettered");
-            Console.WriteLine($"  embedder              {counters.Forwarded(EmbedderProcessor.Stage):N0} embeddings, {items:N0} items in the Redis catalog, cache hit rate {(hits + misses == 0 ? 0 : (double)hits / (hits + misses)):P1}");
-            var applied = counters.Total("streamrec_drift_events_applied_total");
-            var replayed = counters.Total("streamrec_drift_events_replayed_total");
-            Console.WriteLine($"  drift detector        {counters.Consumed(DriftProcessor.Stage):N0} consumed = {applied:N0} applied + {replayed:N0} already applied + {counters.DeadLettered(DriftProcessor.Stage):N0} dead-lettered; {mutations.Count:N0} interest mutations published");
-            var refused = counters.Total("streamrec_privacy_budget_exhausted_total");
-            Console.WriteLine($"  recommender           {counters.Consumed(RecommenderProcessor.Stage):N0} mutations -> {releases.Count:N0} private releases (K={recommenderOptions.TopK}, epsilon {recommenderOptions.EpsilonPerRelease:0.##} each, budget {recommenderOptions.BudgetCap:0.##} per {recommenderOptions.BudgetWindow.TotalHours:0} h), {refused:N0} refused by the budget");
-            Console.WriteLine($"  end to end            {elapsed.TotalSeconds:0.0} s from first event to last release, including the workers joining their consumer groups (about 3 s each on the embedded broker)");
-            MutationShowcase.Print(mutations, releases, examples: 3);
-            var reconciled = counters.Consumed(IngestProcessor.Stage) == counters.Forwarded(IngestProcessor.Stage) + counters.DeadLettered(IngestProcessor.Stage)
-                && counters.Forwarded(EmbedderProcessor.Stage) + counters.DeadLettered(EmbedderProcessor.Stage) == counters.Consumed(EmbedderProcessor.Stage)
-                && applied + replayed + counters.DeadLettered(DriftProcessor.Stage) == counters.Consumed(DriftProcessor.Stage)
-                && mutations.Count == counters.Total("streamrec_mutations_total")
-                && releases.Count + refused + counters.Total("streamrec_recommendations_skipped_total") + counters.DeadLettered(RecommenderProcessor.Stage) == mutations.Count;
-            return result.Failed == 0 && reconciled ? 0 : 1;
         });
         return command;
     }
 
-    /// <summary>The stage counters of this process, read back for the progress line and the summary.</summary>
-    private sealed class StageCounters : IDisposable
+    private sealed record DemoSettings(string DataDirectory, string ModelPath, double Rate, int? Limit, int? Users, int Partitions, string ReportPath);
+
+    private static async Task<int> RunAsync(DemoSettings settings, List<RawEvent> events, CancellationToken cancellationToken)
     {
-        private readonly MeterListener _listener = new();
-        private readonly Dictionary<(string Name, string? Stage), long> _values = [];
-        private readonly Lock _gate = new();
-
-        public StageCounters()
+        Console.WriteLine($"demo: {events.Count:N0} MovieLens events from {events.Select(e => e.UserId).Distinct().Count():N0} users loaded.");
+        if (!File.Exists(settings.ModelPath))
         {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == StreamRecMetrics.MeterName && instrument is Counter<long>)
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
-            {
-                string? stage = null;
-                foreach (var tag in tags)
-                {
-                    if (tag.Key == "stage")
-                    {
-                        stage = tag.Value as string;
-                    }
-                }
-
-                lock (_gate)
-                {
-                    _values[(instrument.Name, stage)] = _values.GetValueOrDefault((instrument.Name, stage)) + value;
-                }
-            });
-            _listener.Start();
+            Console.WriteLine($"demo: no encoder at {settings.ModelPath}; training one on the whole data set first.");
+            TrainEncoderCommand.Run(settings.DataDirectory, settings.ModelPath, new EncoderTrainingOptions { HoldoutFraction = 0 }, null, cancellationToken);
         }
 
-        public long Consumed(string stage) => Get(StreamRecMetrics.EventsConsumed.Name, stage);
+        cancellationToken.ThrowIfCancellationRequested(); // the encoder's quality checks and export do not look at it
 
-        public long Forwarded(string stage) => Get(StreamRecMetrics.EventsForwarded.Name, stage);
-
-        public long DeadLettered(string stage) => Get(StreamRecMetrics.EventsDeadLettered.Name, stage);
-
-        public long Total(string name)
+        var topics = new TopicNames();
+        using var cluster = new EmbeddedKafkaCluster();
+        foreach (var topic in topics.All)
         {
-            lock (_gate)
+            cluster.CreateTopic(topic, settings.Partitions);
+        }
+
+        Console.WriteLine($"demo: embedded Kafka broker at {cluster.BootstrapServers} (librdkafka {KafkaNativeLibrary.Version}), {topics.All.Count} topics.");
+        using var redis = await RedisServerProcess.StartAsync(cancellationToken: cancellationToken);
+        using var connection = await RedisConnector.ConnectAsync(new RedisOptions { Configuration = redis.ConnectionString });
+        var ping = await connection.GetDatabase().PingAsync();
+        Console.WriteLine($"demo: redis-server at {redis.ConnectionString} (pid {redis.ProcessId}, ping {ping.TotalMilliseconds:0.0} ms).");
+
+        var kafka = new KafkaOptions
+        {
+            BootstrapServers = cluster.BootstrapServers,
+            Consumer = new Dictionary<string, string>(EmbeddedKafkaCluster.ConsumerSettings, StringComparer.Ordinal),
+        };
+        using var service = EmbeddingService.Load(new EmbedderOptions { ModelPath = settings.ModelPath });
+        Console.WriteLine($"demo: encoder {service.ModelVersion} (D={service.Dimension}, {service.ExecutionProvider}) from {settings.ModelPath}.");
+
+        // A throwaway pseudonym key: the demo's pseudonyms mean nothing outside this run.
+        var ingestOptions = new IngestOptions { PseudonymKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) };
+        using var counters = new StageCounters();
+        await using var stages = DemoStages.Start(kafka, topics, ingestOptions, service, connection.GetDatabase(), cancellationToken);
+
+        Console.WriteLine($"demo: replaying {events.Count:N0} events into {topics.Raw} {(settings.Rate > 0 ? $"at {settings.Rate:N0}/s" : "as fast as the broker takes them")}; Ctrl-C stops the demo at any time.");
+        var clock = Stopwatch.StartNew();
+        var replayer = new EventReplayer(KafkaClientConfigs.Producer(kafka), topics.Raw, settings.Rate, showProgress: false);
+        var monitor = new PipelineMonitor(counters, () => replayer.Delivered, events.Count);
+        // Unpaced, the replay produces without ever yielding: off this thread, so that progress shows meanwhile.
+        var replay = Task.Run(() => replayer.RunAsync(events, cancellationToken), CancellationToken.None);
+        ReplayResult result;
+        try
+        {
+            // Progress while replaying and while the stages drain, until every stage has handled everything.
+            while (!(replay.IsCompleted && DemoStages.HaveHandled(counters, (await replay).Delivered)))
             {
-                return _values.Where(p => p.Key.Name == name).Sum(p => p.Value);
+                await stages.ThrowIfFaultedAsync();
+                monitor.Tick(replay.IsCompleted ? PipelineMonitor.Draining : PipelineMonitor.Replaying);
+                await Task.Delay(100, cancellationToken);
             }
+
+            result = await replay;
         }
-
-        public void Dispose() => _listener.Dispose();
-
-        private long Get(string name, string stage)
+        finally
         {
-            lock (_gate)
-            {
-                return _values.GetValueOrDefault((name, stage));
-            }
+            // On the way out (Ctrl-C, a failed stage) the replay's producer must be gone before the broker
+            // is; its own outcome, if it failed, is the cause already being reported or its cancellation.
+            await Task.WhenAny(replay);
         }
+
+        monitor.Complete("done");
+        var elapsed = clock.Elapsed;
+        await stages.DisposeAsync();
+        var mutations = MutationShowcase.Read(kafka, topics.Mutations, settings.Partitions, cancellationToken);
+        var releases = MutationShowcase.ReadReleases(kafka, topics.Recommendations, settings.Partitions, cancellationToken);
+        var items = await connection.GetDatabase().SetLengthAsync(ItemCatalogKeys.ItemsOfModel(service.ModelVersion));
+
+        var summary = new DemoSummary(counters, result, mutations, releases, items, stages.Recommender, elapsed);
+        var lines = summary.Print();
+        var showcased = MutationShowcase.Choose(mutations, Showcased);
+        MutationShowcase.Print(showcased, mutations.Count, releases);
+
+        DemoReport.Write(settings.ReportPath, "StreamRec demo", new DemoOutcome(
+            [$"{events.Count:N0} MovieLens ratings replayed through the four stages on the embedded broker and redis-server; encoder {service.ModelVersion} (D={service.Dimension}, {service.ExecutionProvider}). Users appear by pseudonym only.", .. lines],
+            monitor.Samples, mutations, releases, showcased, HistoriesOf(showcased, events, Pseudonymizer.FromOptions(ingestOptions))));
+        Console.WriteLine();
+        Console.WriteLine($"Report: {settings.ReportPath}");
+        return result.Failed == 0 && summary.Reconciled ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The replayed events of each showcased user, by pseudonym: the demo holds the run's pseudonym key,
+    /// so it can find them; the records on the topics name users only by pseudonym.
+    /// </summary>
+    private static Dictionary<string, IReadOnlyList<RawEvent>> HistoriesOf(IReadOnlyList<MutationRecord> showcased, List<RawEvent> events, Pseudonymizer pseudonyms)
+    {
+        var chosen = showcased.Select(m => m.User).ToHashSet(StringComparer.Ordinal);
+        return events.GroupBy(e => e.UserId, StringComparer.Ordinal)
+            .Select(g => (User: pseudonyms.Pseudonymize(g.Key), Events: g))
+            .Where(g => chosen.Contains(g.User))
+            .ToDictionary(g => g.User, g => (IReadOnlyList<RawEvent>)[.. g.Events], StringComparer.Ordinal);
+    }
+
+    private static List<RawEvent> LoadEvents(DemoSettings settings)
+    {
+        var dataset = MovieLensDataset.Load(settings.DataDirectory);
+        var ratings = settings.Users is { } users ? MovieLensEvents.OfFirstUsers(dataset.Ratings, users) : [.. dataset.Ratings];
+        var events = MovieLensEvents.InTimeOrder(dataset.Movies, ratings);
+        return settings.Limit is { } n && n < events.Count ? events.GetRange(0, n) : events;
     }
 }

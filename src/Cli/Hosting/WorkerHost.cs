@@ -73,45 +73,32 @@ public static class WorkerHost
             Add<RedisOptions, RedisOptionsValidator>(RedisOptions.SectionName);
         }
 
-        var readiness = new List<string>();
+        // First, so that its hosted services (the meter providers) start before the stages'.
+        services.AddStreamRecObservability(configuration, new ReadinessTargets(ConsumingStages(configuration, stages), stages.NeedsRedis));
+        Validate<ObservabilityOptions>(ObservabilityOptions.SectionName);
         if (stages.Ingest)
         {
             services.AddIngestStage(configuration);
             Validate<IngestOptions>(IngestOptions.SectionName);
-            readiness.Add(IngestProcessor.Stage);
         }
 
         if (stages.Embed)
         {
             services.AddEmbedderStage(configuration);
             Validate<EmbedderOptions>(EmbedderOptions.SectionName);
-            readiness.Add(EmbedderProcessor.Stage);
-            if (configuration.GetValue<bool>($"{EmbedderOptions.SectionName}:{nameof(EmbedderOptions.ConsumeCatalog)}"))
-            {
-                readiness.Add(CatalogProcessor.Stage);
-            }
         }
 
         if (stages.Drift)
         {
             services.AddDriftDetectorStage(configuration);
             Validate<DriftDetectorOptions>(DriftDetectorOptions.SectionName);
-            readiness.Add(DriftProcessor.Stage);
         }
 
         if (stages.Recommend)
         {
             services.AddRecommenderStage(configuration);
             Validate<RecommenderOptions>(RecommenderOptions.SectionName);
-            // In schedule mode the stage publishes on a clock and consumes nothing.
-            if (configuration[$"{RecommenderOptions.SectionName}:{nameof(RecommenderOptions.Trigger)}"] is null or RecommenderOptions.MutationTrigger)
-            {
-                readiness.Add(RecommenderProcessor.Stage);
-            }
         }
-
-        services.AddStreamRecObservability(configuration, new ReadinessTargets(readiness, stages.NeedsRedis));
-        Validate<ObservabilityOptions>(ObservabilityOptions.SectionName);
 
         var app = builder.Build();
         var errors = new List<string>();
@@ -142,4 +129,36 @@ public static class WorkerHost
             validators.Add((provider, errors) => OptionsProbe.TryGet<TOptions>(provider, configuration, section, errors));
     }
 
+
+    /// <summary>The stage names of the Kafka consumers the chosen stages run, which readiness waits for.</summary>
+    private static List<string> ConsumingStages(IConfiguration configuration, StageSelection stages)
+    {
+        var consumers = new List<string>();
+        if (stages.Ingest)
+        {
+            consumers.Add(IngestProcessor.Stage);
+        }
+
+        if (stages.Embed)
+        {
+            consumers.Add(EmbedderProcessor.Stage);
+            if (configuration.GetValue<bool>($"{EmbedderOptions.SectionName}:{nameof(EmbedderOptions.ConsumeCatalog)}"))
+            {
+                consumers.Add(CatalogProcessor.Stage);
+            }
+        }
+
+        if (stages.Drift)
+        {
+            consumers.Add(DriftProcessor.Stage);
+        }
+
+        // In schedule mode the recommend stage publishes on a clock and consumes nothing.
+        if (stages.Recommend && configuration[$"{RecommenderOptions.SectionName}:{nameof(RecommenderOptions.Trigger)}"] is null or RecommenderOptions.MutationTrigger)
+        {
+            consumers.Add(RecommenderProcessor.Stage);
+        }
+
+        return consumers;
+    }
 }

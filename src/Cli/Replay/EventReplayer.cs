@@ -12,17 +12,22 @@ public sealed record ReplayResult(long Delivered, long Failed, TimeSpan Elapsed,
 /// <summary>
 /// Produces raw events to a topic, keyed by user id, at a fixed rate (0 = as fast as the broker takes
 /// them), with progress on stderr. Every delivery report is counted: the result says exactly how many
-/// records the broker acknowledged.
+/// records the broker acknowledged. A caller that shows its own progress (the demo) turns the replay's
+/// off with <paramref name="showProgress"/> and reads <see cref="Delivered"/> while it runs.
 /// </summary>
-public sealed class EventReplayer(ProducerConfig config, string topic, double eventsPerSecond)
+public sealed class EventReplayer(ProducerConfig config, string topic, double eventsPerSecond, bool showProgress = true)
 {
+    private long _delivered;
+    private long _failed;
+
+    /// <summary>Records the broker has acknowledged so far (live, while <see cref="RunAsync"/> runs).</summary>
+    public long Delivered => Interlocked.Read(ref _delivered);
+
     public async Task<ReplayResult> RunAsync(IReadOnlyList<RawEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
-        long delivered = 0;
-        long failed = 0;
         string? firstError = null;
-        var progress = new ProgressLine($"replay -> {topic}", events.Count);
+        var progress = showProgress ? new ProgressLine($"replay -> {topic}", events.Count) : null;
         using var producer = new ProducerBuilder<string, byte[]>(config).Build();
         var clock = Stopwatch.StartNew();
 
@@ -31,11 +36,11 @@ public sealed class EventReplayer(ProducerConfig config, string topic, double ev
             if (report.Error.IsError)
             {
                 Interlocked.CompareExchange(ref firstError, report.Error.Reason, null);
-                Interlocked.Increment(ref failed);
+                Interlocked.Increment(ref _failed);
             }
             else
             {
-                Interlocked.Increment(ref delivered);
+                Interlocked.Increment(ref _delivered);
             }
         }
 
@@ -71,16 +76,17 @@ public sealed class EventReplayer(ProducerConfig config, string topic, double ev
                 }
             }
 
-            progress.Report(Interlocked.Read(ref delivered), Interlocked.Read(ref failed) is var f and > 0 ? $"failed {f:N0}" : null);
+            progress?.Report(Delivered, Interlocked.Read(ref _failed) is var f and > 0 ? $"failed {f:N0}" : null);
         }
 
         while (producer.Flush(TimeSpan.FromMilliseconds(250)) > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            progress.Report(Interlocked.Read(ref delivered));
+            progress?.Report(Delivered);
         }
 
-        progress.Complete(delivered, failed > 0 ? $"failed {failed:N0}" : null);
-        return new ReplayResult(delivered, failed, clock.Elapsed, firstError);
+        var failed = Interlocked.Read(ref _failed);
+        progress?.Complete(Delivered, failed > 0 ? $"failed {failed:N0}" : null);
+        return new ReplayResult(Delivered, failed, clock.Elapsed, firstError);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Confluent.Kafka;
 using StreamRec.Contracts;
@@ -9,10 +10,10 @@ namespace StreamRec.Cli.Terminal;
 public static class MutationShowcase
 {
     /// <summary>Every record of the mutations topic, deduplicated by mutation id (a replay may publish one twice).</summary>
-    public static List<MutationRecord> Read(KafkaOptions kafka, string topic, int partitions)
+    public static List<MutationRecord> Read(KafkaOptions kafka, string topic, int partitions, CancellationToken cancellationToken)
     {
         var mutations = new Dictionary<string, MutationRecord>(StringComparer.Ordinal);
-        foreach (var value in ReadValues(kafka, topic, partitions))
+        foreach (var value in ReadValues(kafka, topic, partitions, cancellationToken))
         {
             var mutation = JsonSerializer.Deserialize(value, ContractsJsonContext.Default.MutationRecord)!;
             mutations.TryAdd(mutation.MutationId, mutation);
@@ -22,10 +23,10 @@ public static class MutationShowcase
     }
 
     /// <summary>Every release of the recommendations topic by release id (a release published again is the same record).</summary>
-    public static Dictionary<string, RecommendationRecord> ReadReleases(KafkaOptions kafka, string topic, int partitions)
+    public static Dictionary<string, RecommendationRecord> ReadReleases(KafkaOptions kafka, string topic, int partitions, CancellationToken cancellationToken)
     {
         var releases = new Dictionary<string, RecommendationRecord>(StringComparer.Ordinal);
-        foreach (var value in ReadValues(kafka, topic, partitions))
+        foreach (var value in ReadValues(kafka, topic, partitions, cancellationToken))
         {
             var release = JsonSerializer.Deserialize(value, ContractsJsonContext.Default.RecommendationRecord)!;
             releases.TryAdd(release.ReleaseId, release);
@@ -34,7 +35,7 @@ public static class MutationShowcase
         return releases;
     }
 
-    private static List<byte[]> ReadValues(KafkaOptions kafka, string topic, int partitions)
+    private static List<byte[]> ReadValues(KafkaOptions kafka, string topic, int partitions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(kafka);
         var config = KafkaClientConfigs.Consumer(kafka, $"streamrec-demo-reader-{Guid.NewGuid():N}");
@@ -48,6 +49,7 @@ public static class MutationShowcase
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (atEnd.Count < partitions)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (DateTime.UtcNow > deadline)
             {
                 throw new TimeoutException($"Could not read {topic} to its end within 30 s.");
@@ -73,39 +75,45 @@ public static class MutationShowcase
     }
 
     /// <summary>
-    /// Prints up to <paramref name="examples"/> mutations, the most confident (highest CUSUM score) first,
-    /// with the private recommendations each one received.
+    /// The mutations to show a person: the most confident (highest CUSUM score) mutation of each user, for
+    /// the <paramref name="examples"/> users with the highest such scores, so that several users appear.
     /// </summary>
-    public static void Print(IReadOnlyList<MutationRecord> mutations, IReadOnlyDictionary<string, RecommendationRecord> releases, int examples)
+    public static List<MutationRecord> Choose(IEnumerable<MutationRecord> mutations, int examples) =>
+    [
+        .. mutations.GroupBy(m => m.User, StringComparer.Ordinal)
+            .Select(user => user.OrderByDescending(m => m.Score).ThenBy(m => m.MutationId, StringComparer.Ordinal).First())
+            .OrderByDescending(m => m.Score).ThenBy(m => m.MutationId, StringComparer.Ordinal)
+            .Take(examples),
+    ];
+
+    /// <summary>
+    /// Prints the <paramref name="showcased"/> mutations (of <paramref name="total"/>), each explained in
+    /// categories and example titles, with the private recommendations it received.
+    /// </summary>
+    public static void Print(IReadOnlyList<MutationRecord> showcased, int total, IReadOnlyDictionary<string, RecommendationRecord> releases)
     {
-        ArgumentNullException.ThrowIfNull(mutations);
+        ArgumentNullException.ThrowIfNull(showcased);
         ArgumentNullException.ThrowIfNull(releases);
-        if (mutations.Count == 0)
+        if (showcased.Count == 0)
         {
-            Console.WriteLine("  (no interest mutation in this replay: replay more events, e.g. without --limit)");
+            Console.WriteLine("  (no interest mutation in this replay: replay more events, e.g. --users 100, or the whole data set)");
             return;
         }
 
         Console.WriteLine();
-        Console.WriteLine($"Interest mutations ({Math.Min(examples, mutations.Count)} of {mutations.Count:N0}, highest scores first; users by pseudonym)");
-        foreach (var m in mutations.OrderByDescending(m => m.Score).ThenBy(m => m.MutationId, StringComparer.Ordinal).Take(examples))
+        Console.WriteLine($"Interest mutations ({showcased.Count} of {total:N0}: the highest-scoring users; users by pseudonym)");
+        foreach (var m in showcased)
         {
             var when = DateTimeOffset.FromUnixTimeMilliseconds(m.Ts).UtcDateTime;
-            Console.WriteLine($"  user {m.User[..Math.Min(8, m.User.Length)]}…  {when:yyyy-MM-dd}, after {m.Events:N0} events, score {m.Score:0.0} (threshold {m.Threshold:0.#})");
-            Console.WriteLine($"    {m.Explanation.Summary}");
-            if (m.Explanation.ExamplesBefore.Count > 0)
-            {
-                Console.WriteLine($"    before: {Titles(m.Explanation.ExamplesBefore)}");
-            }
-
-            if (m.Explanation.ExamplesAfter.Count > 0)
-            {
-                Console.WriteLine($"    after:  {Titles(m.Explanation.ExamplesAfter)}");
-            }
-
+            Console.WriteLine($"  user {ShortUser(m.User)}  mutation on {when:yyyy-MM-dd}, after {m.Events:N0} events, score {m.Score:0.0} (threshold {m.Threshold:0.#})");
+            var explanation = m.Explanation;
+            Console.WriteLine($"    more:   {Shifts(explanation.Gained)}");
+            Console.WriteLine($"    less:   {Shifts(explanation.Lost)}");
+            Console.WriteLine($"    before: {Titles(explanation.ExamplesBefore)}");
+            Console.WriteLine($"    after:  {Titles(explanation.ExamplesAfter)}");
             if (releases.TryGetValue(m.MutationId, out var release))
             {
-                Console.WriteLine($"    recommended (epsilon {release.EpsilonSpent:0.##}, {release.EpsilonRemaining:0.##} left in the window): {string.Join("; ", release.Items.Select(i => i.Title ?? $"item {i.ItemId}"))}");
+                Console.WriteLine($"    recommended (epsilon {release.EpsilonSpent:0.##} spent, {release.EpsilonRemaining:0.##} left in the window): {Titles(release.Items.Select(i => new ExampleItem(i.ItemId, i.Title)))}");
             }
             else
             {
@@ -114,5 +122,25 @@ public static class MutationShowcase
         }
     }
 
-    private static string Titles(IEnumerable<ExampleItem> items) => string.Join("; ", items.Select(i => i.Title ?? $"item {i.ItemId}"));
+    /// <summary>The first characters of a pseudonym: enough to tell users apart on screen.</summary>
+    public static string ShortUser(string user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user[..Math.Min(8, user.Length)] + "…";
+    }
+
+    /// <summary>"Horror +0.21, Thriller +0.12": each category with its change in affinity.</summary>
+    public static string Shifts(IReadOnlyCollection<CategoryShift> shifts)
+    {
+        ArgumentNullException.ThrowIfNull(shifts);
+        return shifts.Count == 0
+            ? "(none)"
+            : string.Join(", ", shifts.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Category} {s.After - s.Before:+0.00;-0.00}")));
+    }
+
+    public static string Titles(IEnumerable<ExampleItem> items)
+    {
+        var titles = items.Select(i => i.Title ?? $"item {i.ItemId}").ToList();
+        return titles.Count == 0 ? "(none)" : string.Join("; ", titles);
+    }
 }

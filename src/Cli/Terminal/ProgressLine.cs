@@ -15,7 +15,11 @@ public sealed class ProgressLine(string label, long total)
 
     public TimeSpan Elapsed => _clock.Elapsed;
 
-    public void Report(long done, string? detail = null, bool force = false)
+    /// <summary>
+    /// Shows <paramref name="done"/> of the total; the rate (and the eta from it) is the average since the
+    /// start unless the caller passes a current one in <paramref name="rate"/>.
+    /// </summary>
+    public void Report(long done, string? detail = null, bool force = false, double? rate = null)
     {
         var now = _clock.Elapsed;
         var interval = _interactive ? TimeSpan.FromMilliseconds(250) : TimeSpan.FromSeconds(2);
@@ -25,14 +29,17 @@ public sealed class ProgressLine(string label, long total)
         }
 
         _lastPrint = now;
-        var rate = done / Math.Max(now.TotalSeconds, 1e-3);
+        var perSecond = rate ?? done / Math.Max(now.TotalSeconds, 1e-3);
         var percent = total > 0 ? 100.0 * done / total : 0;
-        var eta = rate > 0 && total > done ? TimeSpan.FromSeconds((total - done) / rate) : TimeSpan.Zero;
+        // Capped: a rate near zero would make the eta overflow TimeSpan.
+        var eta = perSecond > 0 && total > done ? TimeSpan.FromSeconds(Math.Min((total - done) / perSecond, 359_999)) : TimeSpan.Zero;
         var text = string.Create(CultureInfo.InvariantCulture,
-            $"{label}: {done:N0}/{total:N0} ({percent:0.0}%)  {rate:N0}/s  elapsed {now:mm\\:ss}  eta {eta:mm\\:ss}{(detail is null ? "" : "  " + detail)}");
+            $"{label}: {done:N0}/{total:N0} ({percent:0.0}%)  {perSecond:N0}/s  elapsed {now:mm\\:ss}  eta {eta:mm\\:ss}{(detail is null ? "" : "  " + detail)}");
         if (_interactive)
         {
-            Console.Error.Write("\r" + text.PadRight(Math.Min(Console.WindowWidth - 1, 140)));
+            // A line longer than the terminal wraps, and "\r" would then rewrite only its last row.
+            var width = Math.Max(Console.WindowWidth - 1, 20);
+            Console.Error.Write("\r" + (text.Length > width ? text[..width] : text.PadRight(width)));
         }
         else
         {

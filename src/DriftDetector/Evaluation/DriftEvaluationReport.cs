@@ -1,14 +1,12 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 
 namespace StreamRec.DriftDetector.Evaluation;
 
 /// <summary>
-/// The evaluation report: one self-contained HTML file (inline CSS and SVG; no script, no external
-/// asset, so it opens anywhere and can be archived as it is). Per ground truth: the results table, the
-/// delay / false-alarm and recall / false-alarm curves of the threshold sweep on the test split, example
-/// timelines of StreamRec's CUSUM S with true and detected change points, and every sweep point.
+/// The evaluation report: one self-contained HTML file (<see cref="HtmlReportPage"/>). Per ground truth:
+/// the results table, the delay / false-alarm and recall / false-alarm curves of the threshold sweep on
+/// the test split, example timelines of StreamRec's CUSUM S with true and detected change points, and every sweep point.
 /// </summary>
 public static class DriftEvaluationReport
 {
@@ -24,39 +22,19 @@ public static class DriftEvaluationReport
     };
 
     /// <summary>Writes the report atomically (a temporary file renamed into place); creates the directory.</summary>
-    public static void Write(string path, string title, IReadOnlyList<string> notes, IReadOnlyList<GroundTruthResult> results)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temporary = full + ".tmp";
-        File.WriteAllText(temporary, Render(title, notes, results), new UTF8Encoding(false));
-        File.Move(temporary, full, overwrite: true);
-    }
+    public static void Write(string path, string title, IReadOnlyList<string> notes, IReadOnlyList<GroundTruthResult> results) =>
+        HtmlReportPage.Write(path, Render(title, notes, results));
 
     public static string Render(string title, IReadOnlyList<string> notes, IReadOnlyList<GroundTruthResult> results)
     {
-        ArgumentNullException.ThrowIfNull(notes);
         ArgumentNullException.ThrowIfNull(results);
-        var html = new StringBuilder();
-        html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(Escape(title)).Append("</title>\n<style>")
-            .Append("body{font-family:sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}")
-            .Append("table{border-collapse:collapse;font-size:13px;margin:.5em 0 1em}th,td{border:1px solid #ccc;padding:3px 7px}")
-            .Append("td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f0f0f0}")
-            .Append("figure{margin:1em 0}figcaption{font-size:13px;color:#444;max-width:960px}h2{border-bottom:1px solid #ccc;margin-top:2em}")
-            .Append("</style></head><body>\n<h1>").Append(Escape(title)).Append("</h1>\n");
-        foreach (var note in notes)
-        {
-            html.Append("<p>").Append(Escape(note)).Append("</p>\n");
-        }
-
+        var html = HtmlReportPage.Begin(title, notes);
         foreach (var result in results)
         {
             AppendGroundTruth(html, result);
         }
 
-        html.Append("</body></html>\n");
-        return html.ToString();
+        return HtmlReportPage.End(html);
     }
 
     private static void AppendGroundTruth(StringBuilder html, GroundTruthResult result)
@@ -147,7 +125,7 @@ public static class DriftEvaluationReport
 
         chart.XRange(MinimumPlottedRate, Math.Pow(10, Math.Ceiling(Math.Log10(maxRate))));
         chart.YRange(0, Math.Max(maxY, 1e-3) * 1.08);
-        html.Append("<figure>").Append(chart.Render()).Append("<figcaption>").Append(Escape(caption)).Append("</figcaption></figure>\n");
+        HtmlReportPage.AppendFigure(html, chart.Render(), caption);
     }
 
     private static void AppendTimeline(StringBuilder html, DriftTimeline timeline)
@@ -170,9 +148,8 @@ public static class DriftEvaluationReport
         }
 
         var changes = timeline.ChangePoints.Length == 0 ? "no true change" : "true changes at " + string.Join(", ", timeline.ChangePoints);
-        html.Append("<figure>").Append(chart.Render()).Append("<figcaption>")
-            .Append(Escape($"{timeline.Label}: StreamRec's CUSUM S per event at the shipped defaults, with h dotted; red dashed lines: {changes}. Triangles above the plot: where each detector raised alarms (the first row at the defaults, the others at the thresholds chosen on calibration)."))
-            .Append("</figcaption></figure>\n");
+        HtmlReportPage.AppendFigure(html, chart.Render(),
+            $"{timeline.Label}: StreamRec's CUSUM S per event at the shipped defaults, with h dotted; red dashed lines: {changes}. Triangles above the plot: where each detector raised alarms (the first row at the defaults, the others at the thresholds chosen on calibration).");
     }
 
     private static string Short(string detector) => detector switch
@@ -186,7 +163,7 @@ public static class DriftEvaluationReport
 
     private static string Color(string detector) => Colors.GetValueOrDefault(detector, "#444");
 
-    private static string Escape(string text) => WebUtility.HtmlEncode(text);
+    private static string Escape(string text) => HtmlReportPage.Escape(text);
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,16 +1,16 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 
 namespace StreamRec.DriftDetector.Evaluation;
 
 /// <summary>
-/// A small SVG line chart, written as text so the report needs no plotting library and no script:
-/// series (polylines with markers), vertical and horizontal reference lines, and tracks of tick marks
-/// above the plot (a timeline's alarms). A log x axis draws values at or below its minimum on the left
-/// edge, so a zero false-alarm rate stays visible.
+/// A small SVG line chart (the eval and demo reports share it), written as text so a report needs no
+/// plotting library and no script: series (polylines with markers), vertical and horizontal reference
+/// lines, and tracks of tick marks above the plot (a timeline's alarms). A log x axis draws values at or below its minimum on the left
+/// edge, so a zero false-alarm rate stays visible. <paramref name="xFormat"/> formats the x tick labels
+/// (e.g. "0" for years, which the default would write as "2,000").
 /// </summary>
-internal sealed class SvgChart(string title, string xLabel, string yLabel, bool logX = false)
+public sealed class SvgChart(string title, string xLabel, string yLabel, bool logX = false, string? xFormat = null)
 {
     private const double Width = 960;
     private const double Left = 64;
@@ -79,7 +79,7 @@ internal sealed class SvgChart(string title, string xLabel, string yLabel, bool 
         {
             var x = Px(tick);
             svg.Append(Invariant($"<line x1=\"{x:0.#}\" y1=\"{plotTop:0.#}\" x2=\"{x:0.#}\" y2=\"{plotTop + PlotHeight:0.#}\" stroke=\"#e4e4e4\"/>"));
-            svg.Append(Invariant($"<text x=\"{x:0.#}\" y=\"{plotTop + PlotHeight + 14:0.#}\" text-anchor=\"middle\">{Label(tick)}</text>"));
+            svg.Append(Invariant($"<text x=\"{x:0.#}\" y=\"{plotTop + PlotHeight + 14:0.#}\" text-anchor=\"middle\">{(xFormat is null ? Label(tick) : tick.ToString(xFormat, CultureInfo.InvariantCulture))}</text>"));
         }
 
         foreach (var tick in LinearTicks(yMin, yMax))
@@ -176,7 +176,7 @@ internal sealed class SvgChart(string title, string xLabel, string yLabel, bool 
 
     private static string Label(double value) => value.ToString(Math.Abs(value) >= 1000 ? "N0" : "0.###", CultureInfo.InvariantCulture);
 
-    private static string Escape(string text) => WebUtility.HtmlEncode(text);
+    private static string Escape(string text) => HtmlReportPage.Escape(text);
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 

@@ -27,7 +27,7 @@ public static class ObservabilityEndpoints
 
     private static Task MetricsAsync(HttpContext context)
     {
-        var text = context.RequestServices.GetRequiredService<PrometheusScrape>().Collect();
+        var text = context.RequestServices.GetRequiredService<MetricsPipeline>().Scrape.Collect();
         context.Response.ContentType = PrometheusTextWriter.ContentType;
         return context.Response.WriteAsync(text, Encoding.UTF8, context.RequestAborted);
     }

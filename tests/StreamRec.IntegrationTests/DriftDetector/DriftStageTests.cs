@@ -25,7 +25,7 @@ public sealed class DriftStageTests(EmbeddedKafkaFixture kafka, RedisServerFixtu
 
     private sealed record Scenario(TopicNames Topics, GenreWorld World, List<EmbeddedEvent> Events, Dictionary<string, (string From, string To)> Switchers);
 
-    private async Task<Scenario> ArrangeAsync(int eventsPerPhase, int seed)
+    private async Task<Scenario> ArrangeAsync(int eventsPerPhase, int seed, bool produce = true)
     {
         var prefix = UniqueNames.Next("ds") + "-";
         var topics = new TopicNames { Embedded = prefix + "embedded", Mutations = prefix + "mutations", DeadLetter = prefix + "dlq" };
@@ -41,7 +41,11 @@ public sealed class DriftStageTests(EmbeddedKafkaFixture kafka, RedisServerFixtu
             .Concat(Stationary.Select((genres, i) => world.Events($"{prefix}steady-{i}", 2 * eventsPerPhase, 0, genres)))
             .ToList();
         var events = Enumerable.Range(0, 2 * eventsPerPhase).SelectMany(i => histories.Select(h => h[i])).ToList();
-        ByteRecords.ProduceAll(kafka.Options, topics.Embedded, events.Select(GenreWorld.Message));
+        if (produce)
+        {
+            ByteRecords.ProduceAll(kafka.Options, topics.Embedded, events.Select(GenreWorld.Message));
+        }
+
         return new Scenario(topics, world, events, switchers);
     }
 
@@ -195,6 +199,45 @@ public sealed class DriftStageTests(EmbeddedKafkaFixture kafka, RedisServerFixtu
         }
 
         Assert.Equal(5, crashes.Count);
+    }
+
+    [Fact]
+    public async Task Scaling_the_group_from_one_to_three_members_and_back_mid_stream_applies_every_event_exactly_once()
+    {
+        var scenario = await ArrangeAsync(eventsPerPhase: 60, seed: 23, produce: false);
+        var group = UniqueNames.Next("drift-scale");
+        var thirds = scenario.Events.Chunk((scenario.Events.Count + 2) / 3).ToList();
+        using var counters = new CounterCapture();
+        long Consumed() => counters.Get("streamrec_events_consumed_total", "stage", DriftProcessor.Stage);
+
+        using var stopFirst = new CancellationTokenSource();
+        using var stopExtra = new CancellationTokenSource();
+        var first = Loop(scenario.Topics, group, NewProcessor(scenario.Topics)).RunAsync(stopFirst.Token);
+        ByteRecords.ProduceAll(kafka.Options, scenario.Topics.Embedded, thirds[0].Select(GenreWorld.Message));
+        await Eventually.TrueAsync(() => Consumed() >= thirds[0].Length / 2 || first.IsCompleted, TimeSpan.FromSeconds(60), "the lone member to get going");
+
+        // Two more members join while the stream goes on: each rebalance revokes partitions mid-stream.
+        var extra = new[]
+        {
+            Loop(scenario.Topics, group, NewProcessor(scenario.Topics)).RunAsync(stopExtra.Token),
+            Loop(scenario.Topics, group, NewProcessor(scenario.Topics)).RunAsync(stopExtra.Token),
+        };
+        ByteRecords.ProduceAll(kafka.Options, scenario.Topics.Embedded, thirds[1].Select(GenreWorld.Message));
+        await Eventually.TrueAsync(() => Consumed() >= thirds[0].Length + (thirds[1].Length / 2) || first.IsCompleted || extra.Any(e => e.IsCompleted),
+            TimeSpan.FromSeconds(60), "three members to share the stream");
+
+        // ...and leave again, with the last third still to come.
+        await stopExtra.CancelAsync();
+        await Task.WhenAll(extra);
+        ByteRecords.ProduceAll(kafka.Options, scenario.Topics.Embedded, thirds[2].Select(GenreWorld.Message));
+        await Eventually.TrueAsync(async () => first.IsCompleted || await AllAppliedAsync(scenario), TimeSpan.FromSeconds(90), "every event applied after scaling back to one");
+        await stopFirst.CancelAsync();
+        await first;
+
+        var reference = Reference(scenario.Topics);
+        await AssertStateEqualsReferenceAsync(scenario, reference);
+        Assert.Equal(scenario.Events.Count, counters.Total("streamrec_drift_events_applied_total")); // none lost, none applied twice
+        Assert.Equal(reference.MutationIds.Order(), PublishedMutations(scenario.Topics).Select(m => m.MutationId).Distinct().Order());
     }
 
     /// <summary>Dies (throws) at the n-th batch completion, before or after the real state write.</summary>

@@ -39,7 +39,9 @@ public sealed class RunCommandTests(EmbeddedKafkaFixture kafka)
         await Eventually.TrueAsync(async () =>
         {
             text = (await worker.GetAsync("/metrics")).Body;
-            return text.Contains("streamrec_events_consumed_total{stage=\"drift\"} 180", StringComparison.Ordinal)
+            // Counted from the start: what the stages did before the first scrape is there too.
+            return text.Contains("streamrec_events_forwarded_total{stage=\"ingest\"} 180", StringComparison.Ordinal)
+                && text.Contains("streamrec_events_consumed_total{stage=\"drift\"} 180", StringComparison.Ordinal)
                 && text.Contains("streamrec_events_dead_lettered_total{reason=", StringComparison.Ordinal)
                 && text.Contains("streamrec_consumer_lag{partition=\"0\",stage=\"drift\"", StringComparison.Ordinal);
         }, Deadline, () => $"every event through the drift stage, the broken one dead-lettered, and the lag gauge, on /metrics:\n{text}\n{worker.Process.StandardOutput}");

@@ -45,4 +45,19 @@ public sealed class MovieLensEventsTests
         Assert.Equal(["Animation", "Comedy"], toyStory.Categories!);
         Assert.Equal("purchase", toyStory.Type);
     }
+
+    [Fact]
+    public void The_shortened_replay_keeps_whole_histories_of_the_lowest_user_ids()
+    {
+        Rating[] ratings =
+        [
+            new(9, 1, 4.0f, 1), new(2, 1, 4.0f, 9), new(5, 2, 3.0f, 3), new(2, 2, 1.0f, 2), new(5, 3, 5.0f, 8), new(11, 1, 2.0f, 4),
+        ];
+
+        var chosen = MovieLensEvents.OfFirstUsers(ratings, users: 2);
+
+        Assert.Equal([(2, 1), (5, 2), (2, 2), (5, 3)], chosen.Select(r => (r.UserId, r.MovieId)));
+        Assert.Equal(ratings.Length, MovieLensEvents.OfFirstUsers(ratings, users: 100).Count);
+        Assert.Throws<ArgumentOutOfRangeException>(() => MovieLensEvents.OfFirstUsers(ratings, users: 0));
+    }
 }

@@ -32,6 +32,19 @@ public sealed class ChartRenderingTests
         Assert.True(lint.Succeeded, lint.Describe());
     }
 
+    [Fact]
+    public async Task The_charts_own_YAML_files_pass_yamllint()
+    {
+        var files = new[] { "Chart.yaml", "values.yaml" }.Select(f => Path.Combine(ChartTools.ChartDirectory, f))
+            .Concat(Directory.GetFiles(Path.Combine(ChartTools.ChartDirectory, "ci"), "*.yaml"));
+
+        foreach (var file in files)
+        {
+            var lint = await ChartTools.YamllintAsync(await File.ReadAllTextAsync(file));
+            Assert.True(lint.Succeeded, $"{file}:\n{lint.Describe()}");
+        }
+    }
+
     [Theory]
     [MemberData(nameof(ChartVariant.Names), MemberType = typeof(ChartVariant))]
     public async Task The_rendered_variant_passes_the_structural_checks(string variant)

@@ -16,6 +16,15 @@ public static class PrometheusTextWriter
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
+    /// <summary>
+    /// Instruments the .NET runtime publishes as observable counters although their values go down (a
+    /// thread count, a queue length): as counters, every drop would read as a reset to rate().
+    /// </summary>
+    private static readonly HashSet<string> ReportedAsCountersButGauges = new(StringComparer.Ordinal)
+    {
+        "dotnet.thread_pool.thread.count", "dotnet.thread_pool.queue.length",
+    };
+
     public static void Write(in Batch<Metric> metrics, StringBuilder output)
     {
         ArgumentNullException.ThrowIfNull(output);
@@ -29,10 +38,11 @@ public static class PrometheusTextWriter
     {
         ArgumentNullException.ThrowIfNull(metric);
         ArgumentNullException.ThrowIfNull(output);
-        var name = MetricName(metric.Name, metric.Unit, metric.MetricType is MetricType.LongSum or MetricType.DoubleSum);
+        var counter = metric.MetricType is MetricType.LongSum or MetricType.DoubleSum && !ReportedAsCountersButGauges.Contains(metric.Name);
+        var name = MetricName(metric.Name, metric.Unit, counter);
         var type = metric.MetricType switch
         {
-            MetricType.LongSum or MetricType.DoubleSum => "counter",
+            MetricType.LongSum or MetricType.DoubleSum when counter => "counter",
             MetricType.Histogram => "histogram",
             _ => "gauge", // gauges and non-monotonic sums (up-down counters)
         };

@@ -86,6 +86,13 @@ public sealed class ConsumerStatus
                     behind = Read(partition, "consumer_lag");
                 }
 
+                if (behind < 0 && Read(partition, "hi_offset") is >= 0 and var end)
+                {
+                    // Nothing stored or committed yet (a partition this group has not read from): behind by
+                    // what it holds from where consumption starts (auto.offset.reset=earliest) or has reached.
+                    behind = end - Math.Max(Math.Max(Read(partition, "lo_offset"), Read(partition, "app_offset")), 0);
+                }
+
                 if (behind >= 0)
                 {
                     lag[id] = behind;

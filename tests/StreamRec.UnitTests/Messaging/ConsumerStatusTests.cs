@@ -17,6 +17,8 @@ public sealed class ConsumerStatusTests
             "in": { "topic": "in", "partitions": {
               "0": { "partition": 0, "desired": true, "consumer_lag": 40, "consumer_lag_stored": 12 },
               "1": { "partition": 1, "desired": true, "consumer_lag": 7, "consumer_lag_stored": -1 },
+              "3": { "partition": 3, "desired": true, "consumer_lag": -1, "consumer_lag_stored": -1, "hi_offset": 30, "lo_offset": 4, "app_offset": -1 },
+              "4": { "partition": 4, "desired": true, "consumer_lag": -1, "consumer_lag_stored": -1, "hi_offset": 0, "lo_offset": 0, "app_offset": -1 },
               "2": { "partition": 2, "desired": false, "consumer_lag": 99, "consumer_lag_stored": 99 },
               "-1": { "partition": -1, "desired": false, "consumer_lag": -1, "consumer_lag_stored": -1 }
             } },
@@ -26,14 +28,14 @@ public sealed class ConsumerStatusTests
         """;
 
     [Fact]
-    public void Lag_is_read_for_the_assigned_partitions_of_its_topic_from_stored_offsets_else_committed_ones()
+    public void Lag_is_read_for_the_assigned_partitions_of_its_topic_from_stored_offsets_else_committed_ones_else_the_partition_size()
     {
         var status = new ConsumerStatus("drift", "in", "g", TimeProvider.System);
         status.Assigned(2);
 
         status.OnStatistics(Statistics);
 
-        Assert.Equal(new Dictionary<int, long> { [0] = 12, [1] = 7 }, status.Lag);
+        Assert.Equal(new Dictionary<int, long> { [0] = 12, [1] = 7, [3] = 26, [4] = 0 }, status.Lag);
         Assert.True(status.BrokerUp);
         Assert.NotNull(status.StatisticsAt);
     }

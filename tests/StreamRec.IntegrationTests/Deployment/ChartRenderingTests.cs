@@ -74,6 +74,7 @@ public sealed class ChartRenderingTests
         { "unknown-section", "has section Kafak, which streamrec does not know" },
         { "checksum", "no checksum/config annotation" },
         { "tmp", "no emptyDir mounted at /tmp" },
+        { "huge-config-map", "over the API server's 1 MiB limit" },
     };
 
     [Theory]
@@ -169,6 +170,9 @@ public sealed class ChartRenderingTests
                 break;
             case "tmp":
                 container["volumeMounts"]!.AsArray().Remove(container["volumeMounts"]!.AsArray().First(m => (string?)m!["mountPath"] == "/tmp"));
+                break;
+            case "huge-config-map":
+                objects.First(o => (string?)o["kind"] == "ConfigMap")["data"]!["big.json"] = new string('x', (1 << 20) + 1);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(change), change, "no such break");

@@ -315,6 +315,13 @@ public static partial class ManifestChecks
 
         foreach (var map in manifests.OfKind("ConfigMap"))
         {
+            // The API server refuses a ConfigMap over 1 MiB (the dashboard is the big one).
+            var size = (map["data"]?.AsObject() ?? []).Sum(d => System.Text.Encoding.UTF8.GetByteCount(d.Key) + System.Text.Encoding.UTF8.GetByteCount((string?)d.Value ?? ""));
+            if (size > 1 << 20)
+            {
+                problems.Add($"ConfigMap {Manifests.Name(map)}: {size} bytes of data, over the API server's 1 MiB limit");
+            }
+
             foreach (var (file, content) in map["data"]?.AsObject() ?? [])
             {
                 var text = (string?)content ?? "";

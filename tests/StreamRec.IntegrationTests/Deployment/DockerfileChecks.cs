@@ -130,13 +130,13 @@ public static partial class DockerfileChecks
                     continue;
                 }
 
-                if (!File.Exists(Path.Combine(contextDirectory, relative)) && !Directory.Exists(Path.Combine(contextDirectory, relative)))
-                {
-                    problems.Add($"{copy}: {source} does not exist in the build context");
-                }
-                else if (ignored.FirstOrDefault(p => Ignores(p, relative)) is { } pattern)
+                if (ignored.FirstOrDefault(p => Ignores(p, relative)) is { } pattern)
                 {
                     problems.Add($"{copy}: {source} is excluded from the build context by .dockerignore ({pattern})");
+                }
+                else if (!File.Exists(Path.Combine(contextDirectory, relative)) && !Directory.Exists(Path.Combine(contextDirectory, relative)))
+                {
+                    problems.Add($"{copy}: {source} does not exist in the build context");
                 }
             }
         }

@@ -20,17 +20,11 @@ public sealed class KafkaOptionsValidator : IValidateOptions<KafkaOptions>
             errors.Add($"{s}:BootstrapServers is required: a comma-separated host:port list of the Kafka brokers.");
         }
 
-        foreach (var (topic, value) in new (string, string)[]
+        foreach (var topic in typeof(TopicNames).GetProperties().Where(p => p.PropertyType == typeof(string) && p.CanWrite))
         {
-            (nameof(TopicNames.Raw), options.Topics.Raw), (nameof(TopicNames.Clean), options.Topics.Clean),
-            (nameof(TopicNames.Embedded), options.Topics.Embedded), (nameof(TopicNames.Mutations), options.Topics.Mutations),
-            (nameof(TopicNames.Recommendations), options.Topics.Recommendations), (nameof(TopicNames.DeadLetter), options.Topics.DeadLetter),
-            (nameof(TopicNames.Catalog), options.Topics.Catalog),
-        })
-        {
-            if (string.IsNullOrWhiteSpace(value))
+            if (string.IsNullOrWhiteSpace((string?)topic.GetValue(options.Topics)))
             {
-                errors.Add($"{s}:Topics:{topic} must not be empty.");
+                errors.Add($"{s}:Topics:{topic.Name} must not be empty.");
             }
         }
 

@@ -24,12 +24,7 @@ public sealed class AlertRuleTests
     [Fact]
     public async Task Each_alert_fires_on_its_condition_and_not_on_a_look_alike()
     {
-        using var rules = await RulesAsync();
-        var tests = Path.Combine(Path.GetDirectoryName(rules.Path)!, "alerts.test.yaml");
-        await File.WriteAllTextAsync(tests, $$"""
-            rule_files: [{{Path.GetFileName(rules.Path)}}]
-            evaluation_interval: 1m
-            tests:
+        var run = await RuleTestAsync($$"""
               - interval: 1m
                 input_series:
                   # Lag: ingest grows by 1,000 records a minute; embed is high but steady; drift grows in another namespace.
@@ -115,8 +110,6 @@ public sealed class AlertRuleTests
                     alertname: StreamRecPrivacyBudgetExhaustionSpike
             """);
 
-        var run = await ChartTools.RunAsync("promtool", null, ["test", "rules", tests]);
-
         Assert.True(run.Succeeded, run.Describe());
     }
 
@@ -124,12 +117,7 @@ public sealed class AlertRuleTests
     public async Task A_wrong_expectation_fails_the_rule_test()
     {
         // The harness above can fail: expecting the steady lag of the embedder to alert is refused.
-        using var rules = await RulesAsync();
-        var tests = Path.Combine(Path.GetDirectoryName(rules.Path)!, "wrong.test.yaml");
-        await File.WriteAllTextAsync(tests, $$"""
-            rule_files: [{{Path.GetFileName(rules.Path)}}]
-            evaluation_interval: 1m
-            tests:
+        var run = await RuleTestAsync($$"""
               - interval: 1m
                 input_series:
                   - series: 'streamrec_consumer_lag{namespace="streamrec",service="demo-streamrec-embedder",stage="embed",topic="t",partition="0"}'
@@ -141,10 +129,22 @@ public sealed class AlertRuleTests
                       - exp_labels: { stage: embed, {{Team}} }
             """);
 
-        var run = await ChartTools.RunAsync("promtool", null, ["test", "rules", tests]);
-
         Assert.False(run.Succeeded, run.Describe());
         Assert.Contains("StreamRecConsumerLagGrowing", run.StandardOutput + run.StandardError, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs <c>promtool test rules</c> on the chart's rules with the given <c>tests:</c> entries (indented as under that key).</summary>
+    private static async Task<ToolRun> RuleTestAsync(string tests)
+    {
+        using var rules = await RulesAsync();
+        var file = Path.Combine(Path.GetDirectoryName(rules.Path)!, "rules.test.yaml");
+        await File.WriteAllTextAsync(file, $"""
+            rule_files: [{Path.GetFileName(rules.Path)}]
+            evaluation_interval: 1m
+            tests:
+
+            """ + tests);
+        return await ChartTools.RunAsync("promtool", null, ["test", "rules", file]);
     }
 
     /// <summary>The rules of the ServiceMonitor variant's PrometheusRule (release demo, namespace streamrec), written for promtool.</summary>

@@ -48,6 +48,15 @@ public sealed class ObservabilityOptionsTests
     }
 
     [Fact]
+    public void An_empty_topic_name_is_reported_naming_its_key()
+    {
+        var options = new KafkaOptions { BootstrapServers = "kafka:9092" };
+        options.Topics.Mutations = " ";
+
+        Assert.Equal(["Kafka:Topics:Mutations must not be empty."], new KafkaOptionsValidator().Validate(null, options).Failures);
+    }
+
+    [Fact]
     public void Redis_configuration_is_required_and_the_password_never_appears_in_a_message()
     {
         var failures = new RedisOptionsValidator().Validate(null, new RedisOptions { Password = "hunter2", Database = 99 }).Failures!.ToList();

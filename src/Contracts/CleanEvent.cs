@@ -31,4 +31,10 @@ public sealed record CleanEvent
     public IReadOnlyList<string>? Categories { get; init; }
 
     public IReadOnlyList<string>? Tags { get; init; }
+
+    /// <summary>
+    /// The raw record this event came from (written by Ingest; absent from events made another way), so
+    /// that later stages can recognise the copies an upstream replay makes.
+    /// </summary>
+    public EventOrigin? Origin { get; init; }
 }

@@ -29,4 +29,7 @@ public sealed record EmbeddedEvent
     /// without features). A view: it may alias a buffer of the writer, so copy it to keep it.
     /// </summary>
     public required ReadOnlyMemory<float> Embedding { get; init; }
+
+    /// <summary>The raw record the event came from (<see cref="EventOrigin"/>), when Ingest made it.</summary>
+    public EventOrigin? Origin { get; init; }
 }

@@ -7,20 +7,23 @@ namespace StreamRec.Contracts;
 /// <summary>
 /// The binary record format of <see cref="EmbeddedEvent"/> on the embedded-events topic: compact (a
 /// 64-float embedding with typical ids is about 330 bytes, against about 1 KB of JSON) and read without
-/// parsing text. Everything is little-endian; format version 1:
+/// parsing text. Everything is little-endian; format version 2:
 /// <code>
-/// u8        format version = 1
+/// u8        format version = 2
 /// str       event_id
 /// str       user            (pseudonym)
 /// str       item_id
 /// i64       ts              (Unix epoch milliseconds)
 /// f32       weight
 /// str       model_version
+/// i32       origin partition (raw-events topic; -1 with offset -1: no origin)
+/// i64       origin offset
 /// i32       D               (>= 1)
 /// f32 x D   embedding
 /// str = u16 byte length (1..65535) + that many bytes of UTF-8 (never empty)
 /// </code>
-/// The record ends exactly after the last float. Weight and embedding values are finite. A reader
+/// Version 1 is the same without the two origin fields; it is still read (as an event without an
+/// origin). The record ends exactly after the last float. Weight and embedding values are finite. A reader
 /// rejects anything else (another version, truncation, trailing bytes, invalid UTF-8, a length beyond
 /// the record) with a message saying what and where, never with an out-of-range exception. A new
 /// layout gets a new version byte; readers keep reading the old ones.
@@ -28,12 +31,17 @@ namespace StreamRec.Contracts;
 public static class EmbeddedEventCodec
 {
     /// <summary>The version byte this build writes (and the newest it reads).</summary>
-    public const byte FormatVersion = 1;
+    public const byte FormatVersion = 2;
+
+    /// <summary>The previous layout, without the origin fields: still read.</summary>
+    public const byte FormatVersionWithoutOrigin = 1;
 
     /// <summary>The longest string field, in UTF-8 bytes (its length prefix is a u16).</summary>
     public const int MaxStringBytes = ushort.MaxValue;
 
-    private const int FixedBytes = sizeof(byte) + sizeof(long) + sizeof(float) + sizeof(int);
+    private const int FixedBytes = sizeof(byte) + sizeof(long) + sizeof(float) + sizeof(int) + OriginBytes;
+
+    private const int OriginBytes = sizeof(int) + sizeof(long);
 
     // Strict: a string with unpaired surrogates throws instead of being written as U+FFFD.
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -78,6 +86,11 @@ public static class EmbeddedEventCodec
             throw new ArgumentException($"Weight must be finite, not {value.Weight}.", nameof(value));
         }
 
+        if (value.Origin is { Partition: < 0 } or { Offset: < 0 })
+        {
+            throw new ArgumentException($"An origin's partition and offset are >= 0, not {value.Origin.Partition} and {value.Origin.Offset}.", nameof(value));
+        }
+
         var embedding = value.Embedding.Span;
         var position = 0;
         destination[position++] = FormatVersion;
@@ -89,6 +102,10 @@ public static class EmbeddedEventCodec
         BinaryPrimitives.WriteSingleLittleEndian(destination[position..], value.Weight);
         position += sizeof(float);
         position += WriteString(value.ModelVersion, destination[position..]);
+        BinaryPrimitives.WriteInt32LittleEndian(destination[position..], value.Origin?.Partition ?? -1);
+        position += sizeof(int);
+        BinaryPrimitives.WriteInt64LittleEndian(destination[position..], value.Origin?.Offset ?? -1);
+        position += sizeof(long);
         BinaryPrimitives.WriteInt32LittleEndian(destination[position..], embedding.Length);
         position += sizeof(int);
         for (var i = 0; i < embedding.Length; i++)
@@ -118,9 +135,9 @@ public static class EmbeddedEventCodec
             return false;
         }
 
-        if (version != FormatVersion)
+        if (version is not (FormatVersion or FormatVersionWithoutOrigin))
         {
-            error = $"unsupported embedded-event format version {version}; this build reads version {FormatVersion}";
+            error = $"unsupported embedded-event format version {version}; this build reads versions {FormatVersionWithoutOrigin} and {FormatVersion}";
             return false;
         }
 
@@ -129,8 +146,32 @@ public static class EmbeddedEventCodec
             || !reader.TryReadString(out var itemId, "item_id", out error)
             || !reader.TryReadInt64(out var ts, "ts", out error)
             || !reader.TryReadSingle(out var weight, "weight", out error)
-            || !reader.TryReadString(out var modelVersion, "model_version", out error)
-            || !reader.TryReadInt32(out var dimension, "embedding dimension", out error))
+            || !reader.TryReadString(out var modelVersion, "model_version", out error))
+        {
+            return false;
+        }
+
+        EventOrigin? origin = null;
+        if (version == FormatVersion)
+        {
+            if (!reader.TryReadInt32(out var originPartition, "origin partition", out error)
+                || !reader.TryReadInt64(out var originOffset, "origin offset", out error))
+            {
+                return false;
+            }
+
+            if (originPartition >= 0 && originOffset >= 0)
+            {
+                origin = new EventOrigin(originPartition, originOffset);
+            }
+            else if (originPartition != -1 || originOffset != -1)
+            {
+                error = $"origin ({originPartition}, {originOffset}) is neither a position nor (-1, -1)";
+                return false;
+            }
+        }
+
+        if (!reader.TryReadInt32(out var dimension, "embedding dimension", out error))
         {
             return false;
         }
@@ -168,6 +209,7 @@ public static class EmbeddedEventCodec
             Weight = weight,
             ModelVersion = modelVersion,
             Embedding = embedding,
+            Origin = origin,
         };
         error = null;
         return true;

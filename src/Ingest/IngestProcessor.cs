@@ -60,6 +60,7 @@ public sealed class IngestProcessor(RawEventValidator validator, Pseudonymizer p
             Title = validated.Title,
             Categories = validated.Categories,
             Tags = validated.Tags,
+            Origin = new EventOrigin(source.Partition.Value, source.Offset.Value),
         };
         return new OutgoingRecord(topics.Clean, new Message<byte[]?, byte[]?>
         {

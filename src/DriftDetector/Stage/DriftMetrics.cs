@@ -21,7 +21,7 @@ internal static class DriftMetrics
         "streamrec_drift_events_applied_total", description: "Embedded events applied to a user's drift state.");
 
     public static readonly Counter<long> Replayed = StreamRecMetrics.Meter.CreateCounter<long>(
-        "streamrec_drift_events_replayed_total", description: "Embedded events skipped because the user's stored state already holds them (replays after a crash or a rebalance).");
+        "streamrec_drift_events_replayed_total", description: "Embedded events skipped because the user's stored state already holds them: replays after a crash or a rebalance of this stage, and copies an upstream stage's replay made (recognised by their raw-topic origin).");
 
     public static readonly Counter<long> StateResets = StreamRecMetrics.Meter.CreateCounter<long>(
         "streamrec_drift_state_resets_total", description: "User states started afresh because the encoder model (or its dimension) changed.");

@@ -21,7 +21,11 @@ namespace StreamRec.DriftDetector.Stage;
 /// <see cref="InvalidEmbeddedEvent"/>);</item>
 /// <item>the state of every user not in the cache is loaded from Redis, in one pipeline;</item>
 /// <item>events are applied in input order (<see cref="InterestDriftDetector"/>); an event at or below
-/// the offset the user's state already holds (same partition) is a replay and is skipped;</item>
+/// the offset the user's state already holds (same partition) is a replay and is skipped, and so is an
+/// event whose raw-topic origin (<see cref="EventOrigin"/>) is at or below the origin of the last event
+/// applied to the user (same raw partition): a copy that a replay of Ingest or the Embedder produced
+/// again at a new offset. A user's events from one raw partition reach this stage in raw-offset order
+/// (every topic is keyed by the user), so a lower origin can only be such a copy;</item>
 /// <item>a mutation becomes a <see cref="MutationRecord"/> on the mutations topic, explained by
 /// <see cref="MutationExplainer"/>;</item>
 /// <item>once the outputs are acknowledged, <see cref="CompleteBatchAsync"/> writes each touched
@@ -129,7 +133,7 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
         foreach (var (record, embedded) in events)
         {
             var user = _users[embedded.User];
-            if (user.Partition == record.Partition.Value && record.Offset.Value <= user.Offset)
+            if ((user.Partition == record.Partition.Value && record.Offset.Value <= user.Offset) || IsUpstreamCopy(embedded.Origin, user.Origin))
             {
                 replayed++;
                 continue;
@@ -157,6 +161,7 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
             var step = _detector.Apply(user.State, Clipped(embedding), embedded.Weight);
             user.Partition = record.Partition.Value;
             user.Offset = record.Offset.Value;
+            user.Origin = embedded.Origin ?? user.Origin;
             applied++;
             _items.CountEvent(embedded.ItemId);
             DriftMetrics.Score.Record(step.Score);
@@ -289,7 +294,7 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
         for (var i = 0; i < missing.Count; i++)
         {
             _users[missing[i]] = stored[i] is { } s
-                ? new CachedUser(s.State, s.ModelVersion, s.Partition, s.Offset)
+                ? new CachedUser(s.State, s.ModelVersion, s.Partition, s.Offset) { Origin = s.Origin }
                 : new CachedUser(UserDriftState.New(1, _parameters), "", -1, -1);
         }
 
@@ -351,7 +356,9 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
 
         var mutation = new MutationRecord
         {
-            MutationId = MutationId(embedded.User, record.Partition.Value, record.Offset.Value),
+            MutationId = embedded.Origin is { } origin
+                ? OriginMutationId(embedded.User, origin)
+                : MutationId(embedded.User, record.Partition.Value, record.Offset.Value),
             User = embedded.User,
             Ts = embedded.Ts,
             DetectedAt = _clock.GetUtcNow().ToUnixTimeMilliseconds(),
@@ -382,6 +389,22 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
     /// </summary>
     public static string MutationId(string user, int partition, long offset) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"streamrec-mutation\n{user}\n{partition}\n{offset}")).AsSpan(0, 16));
+
+    /// <summary>
+    /// The id of a mutation triggered by an event that came through Ingest: the first 16 bytes of SHA-256
+    /// over (user, raw partition, raw offset) of the event's origin, in hex. The copy of the event that
+    /// an upstream replay makes carries the same origin, so every copy names the mutation the same way
+    /// (the embedded-topic position would differ between copies).
+    /// </summary>
+    public static string OriginMutationId(string user, EventOrigin origin)
+    {
+        ArgumentNullException.ThrowIfNull(origin);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"streamrec-mutation-origin\n{user}\n{origin.Partition}\n{origin.Offset}")).AsSpan(0, 16));
+    }
+
+    /// <summary>Whether an event is a copy of one already applied: its origin is at or below the last applied origin of the same raw partition.</summary>
+    public static bool IsUpstreamCopy(EventOrigin? origin, EventOrigin? lastApplied) =>
+        origin is not null && lastApplied is not null && origin.Partition == lastApplied.Partition && origin.Offset <= lastApplied.Offset;
 
     /// <summary>Drops users without unwritten changes, oldest first, down to 90% of the capacity.</summary>
     private void EvictIfOverCapacity()
@@ -418,6 +441,9 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
 
         public long Offset { get; set; } = offset;
 
+        /// <summary>The origin of the last event applied that had one (null: none yet).</summary>
+        public EventOrigin? Origin { get; set; }
+
         /// <summary>The last batch that applied an event of this user.</summary>
         public long LastBatch { get; set; }
 
@@ -438,6 +464,6 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
         /// <summary>The items of this batch's events of the user, with their offsets (only when recent items are kept).</summary>
         public List<(string ItemId, long Offset)>? RecentItems { get; set; }
 
-        public void Encode() => Write = new DriftStateWrite(user, User.Partition, User.Offset, User.ModelVersion, UserDriftStateCodec.Write(User.State), RecentItems);
+        public void Encode() => Write = new DriftStateWrite(user, User.Partition, User.Offset, User.ModelVersion, UserDriftStateCodec.Write(User.State), RecentItems, User.Origin);
     }
 }

@@ -89,7 +89,7 @@ public sealed class DriftStateStore(IDatabase database, TimeSpan timeToLive)
             [
                 write.Partition.ToString(CultureInfo.InvariantCulture),
                 write.Offset.ToString(CultureInfo.InvariantCulture),
-                DriftStateRecord.Write(write.Partition, write.Offset, write.ModelVersion, write.State),
+                DriftStateRecord.Write(write.Partition, write.Offset, write.ModelVersion, write.State, write.Origin),
                 _timeToLive,
             ]);
             if (recentItems > 0 && write.RecentItems is { Count: > 0 } items)

@@ -1,9 +1,12 @@
+using StreamRec.Contracts;
+
 namespace StreamRec.DriftDetector.State;
 
 /// <summary>
 /// One user's state to store: the encoded state (<see cref="Detection.UserDriftStateCodec"/>) as of input
 /// record (<see cref="Partition"/>, <see cref="Offset"/>), built from vectors of <see cref="ModelVersion"/>,
-/// and, when the stage keeps them, the items of the events applied with their offsets.
+/// the origin of the last applied event that had one, and, when the stage keeps them, the items of the
+/// events applied with their offsets.
 /// </summary>
 public sealed record DriftStateWrite(
-    string User, int Partition, long Offset, string ModelVersion, byte[] State, IReadOnlyList<(string ItemId, long Offset)>? RecentItems = null);
+    string User, int Partition, long Offset, string ModelVersion, byte[] State, IReadOnlyList<(string ItemId, long Offset)>? RecentItems = null, EventOrigin? Origin = null);

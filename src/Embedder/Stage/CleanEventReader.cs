@@ -57,7 +57,8 @@ internal static class CleanEventReader
             ?? CheckId(parsed.ItemId, "item_id")
             ?? (float.IsFinite(parsed.Weight) ? null : "weight is not a finite number")
             ?? CheckList(parsed.Categories, "categories")
-            ?? CheckList(parsed.Tags, "tags");
+            ?? CheckList(parsed.Tags, "tags")
+            ?? CheckOrigin(parsed.Origin);
         if (detail is not null)
         {
             return false;
@@ -107,6 +108,9 @@ internal static class CleanEventReader
             ? $"{field} is longer than {EmbeddedEventCodec.MaxStringBytes} UTF-8 bytes"
             : null;
     }
+
+    private static string? CheckOrigin(EventOrigin? origin) =>
+        origin is not null && (origin.Partition < 0 || origin.Offset < 0) ? "origin has a negative partition or offset" : null;
 
     private static string? CheckList(IReadOnlyList<string>? values, string field) =>
         values is not null && values.Any(value => value is null) ? $"{field} holds a null" : null;

@@ -148,6 +148,7 @@ public sealed class EmbedderProcessor : IBatchProcessor
             Weight = cleanEvent.Weight,
             ModelVersion = _embedder.ModelVersion,
             Embedding = embedding,
+            Origin = cleanEvent.Origin,
         });
         return new OutgoingRecord(_topics.Embedded, new Message<byte[]?, byte[]?>
         {

@@ -146,6 +146,38 @@ public sealed class DriftProcessorTests(RedisServerFixture redis)
     }
 
     [Fact]
+    public async Task Copies_of_events_an_upstream_replay_made_at_new_offsets_are_skipped_by_their_origin_and_name_the_same_mutation()
+    {
+        var prefix = UniqueNames.Next("dp") + "-";
+        var world = new GenreWorld(prefix, seed: 4);
+        await world.WriteCatalogAsync(redis.Connection.GetDatabase());
+        var user = prefix + "user";
+        // Ingest read the events at raw partition 5, offsets 1000.., and they reached the embedded topic at 100...
+        var events = Switcher(world, user).Select(x => (x.Partition, x.Offset, Event: x.Event with { Origin = new EventOrigin(5, 900 + x.Offset) })).ToList();
+
+        // An upstream stage crashed after producing events 0..79 and replayed from event 40: the embedded
+        // topic holds 0..79, then copies of 40..79 and the rest (40..119) at offsets after 79.
+        var withCopies = events[..80].Concat(events[40..].Select((x, i) => (x.Partition, 180L + i, x.Event))).ToList();
+        var records = Records(withCopies);
+        var outputs = await RunAsync(NewProcessor(), records[..60], records[60..100], records[100..]);
+
+        var reference = new DriftReference(Options.Detection, events);
+        var stored = await Store.LoadAsync(user);
+        DriftReference.AssertSame(reference.States[user], stored!.State, user);
+        Assert.Equal(events.Count, stored.State.Events);
+        Assert.Equal(new EventOrigin(5, 900 + 219), stored.Origin);
+        var mutation = Assert.Single(Mutations(outputs));
+
+        var trigger = events.Single(x => x.Event.EventId == mutation.EventId);
+        Assert.Equal(DriftProcessor.OriginMutationId(user, trigger.Event.Origin!), mutation.MutationId);
+
+        // The uninterrupted stream (no copies) names that mutation the same way.
+        await Store.DeleteAsync(user);
+        var uninterrupted = Mutations(await RunAsync(NewProcessor(), Records(events)));
+        Assert.Equal(mutation.MutationId, Assert.Single(uninterrupted).MutationId);
+    }
+
+    [Fact]
     public async Task Revoked_partitions_drop_the_cache_so_the_next_batch_reads_redis()
     {
         var prefix = UniqueNames.Next("dp") + "-";

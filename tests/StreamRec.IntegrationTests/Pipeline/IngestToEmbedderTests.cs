@@ -66,10 +66,15 @@ public sealed class IngestToEmbedderTests(EmbeddedKafkaFixture kafka, RedisServe
         var embedded = ByteRecords.ReadToEnd(kafka.Options, topics.Embedded, TimeSpan.FromSeconds(60));
         var byId = valid.ToDictionary(e => pseudonymizer.PseudonymizeEventId(e.EventId));
         Assert.Equal(byId.Keys.Order(StringComparer.Ordinal), embedded.Select(r => EmbeddedEventCodec.Read(r.Message.Value).EventId).Order(StringComparer.Ordinal));
+        // Each carries the raw record it came from, so that a copy made by a replay is recognisable.
+        var rawPositions = ByteRecords.ReadToEnd(kafka.Options, topics.Raw, TimeSpan.FromSeconds(60))
+            .Where(r => Encoding.UTF8.GetString(r.Message.Key!) != "raw-user-bad")
+            .ToDictionary(r => pseudonymizer.PseudonymizeEventId(JsonSerializer.Deserialize(r.Message.Value, ContractsJsonContext.Default.RawEvent)!.EventId), r => new EventOrigin(r.Partition.Value, r.Offset.Value));
         foreach (var record in embedded)
         {
             var output = EmbeddedEventCodec.Read(record.Message.Value);
             var input = byId[output.EventId];
+            Assert.Equal(rawPositions[output.EventId], output.Origin);
             Assert.Equal(pseudonymizer.Pseudonymize(input.UserId), Encoding.UTF8.GetString(record.Message.Key!));
             Assert.Equal(input.Ts, output.Ts);
             TestEncoder.AssertClose(encoder.Reference(new ItemAttributes(input.ItemId, input.Title, input.Categories)), output.Embedding.Span, output.EventId);

@@ -1,3 +1,4 @@
+using StreamRec.Contracts;
 using StreamRec.DriftDetector.Detection;
 using StreamRec.DriftDetector.State;
 
@@ -18,9 +19,25 @@ public sealed class DriftStateRecordTests
         Assert.Equal((7, 1L << 40, "item2vec-abc"), (read.Partition, read.Offset, read.ModelVersion));
         Assert.Equal(state.Short, read.State.Short);
         Assert.Equal(9, read.State.Events);
-        Assert.Equal(13 + 12 + UserDriftStateCodec.GetByteCount(4), bytes.Length);
+        Assert.Null(read.Origin);
+        Assert.Equal(25 + 12 + UserDriftStateCodec.GetByteCount(4), bytes.Length);
         // The apply script reads the position from the first 12 bytes: little-endian i32 then i64.
         Assert.Equal([7, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0], bytes[..12]);
+        // No origin: -1 and -1.
+        Assert.Equal(Enumerable.Repeat((byte)0xFF, 12), bytes[12..24]);
+    }
+
+    [Fact]
+    public void A_record_reads_back_the_origin_of_its_last_event()
+    {
+        var state = UserDriftState.New(4, new DriftParameters());
+
+        var bytes = DriftStateRecord.Write(7, 99, "m", UserDriftStateCodec.Write(state), new EventOrigin(5, 1L << 35));
+        var read = DriftStateRecord.Read(bytes);
+
+        Assert.Equal(new EventOrigin(5, 1L << 35), read.Origin);
+        Assert.Equal((7, 99L, "m"), (read.Partition, read.Offset, read.ModelVersion));
+        Assert.Equal([7, 0, 0, 0, 99, 0, 0, 0, 0, 0, 0, 0], bytes[..12]);
     }
 
     [Fact]

@@ -32,23 +32,85 @@ public sealed class EmbeddedEventCodecTests
     [Fact]
     public void Layout_is_the_documented_little_endian_one()
     {
-        var tiny = new EmbeddedEvent { EventId = "e", User = "uu", ItemId = "i", Ts = 0x0102030405060708, Weight = 1f, ModelVersion = "v", Embedding = new[] { 2f } };
+        var tiny = new EmbeddedEvent
+        {
+            EventId = "e", User = "uu", ItemId = "i", Ts = 0x0102030405060708, Weight = 1f, ModelVersion = "v", Embedding = new[] { 2f },
+            Origin = new EventOrigin(3, 0x0A0B0C0D0E0F1011),
+        };
 
         var record = EmbeddedEventCodec.Write(tiny);
 
         byte[] expected =
         [
-            1,                                              // format version
+            2,                                              // format version
             1, 0, (byte)'e',                                // event_id
             2, 0, (byte)'u', (byte)'u',                     // user
             1, 0, (byte)'i',                                // item_id
             8, 7, 6, 5, 4, 3, 2, 1,                         // ts
             0x00, 0x00, 0x80, 0x3F,                         // weight 1.0f
             1, 0, (byte)'v',                                // model_version
+            3, 0, 0, 0,                                     // origin partition
+            0x11, 0x10, 0x0F, 0x0E, 0x0D, 0x0C, 0x0B, 0x0A, // origin offset
             1, 0, 0, 0,                                     // D
             0x00, 0x00, 0x00, 0x40,                         // 2.0f
         ];
         Assert.Equal(expected, record);
+    }
+
+    [Fact]
+    public void An_event_without_origin_is_written_as_minus_one_and_read_back_without_one()
+    {
+        var record = EmbeddedEventCodec.Write(Sample);
+
+        Assert.Null(Sample.Origin);
+        Assert.Null(EmbeddedEventCodec.Read(record).Origin);
+        var originAt = record.Length - (5 * sizeof(float)) - sizeof(int) - sizeof(long) - sizeof(int);
+        Assert.Equal(-1, BinaryPrimitives.ReadInt32LittleEndian(record.AsSpan(originAt)));
+        Assert.Equal(-1L, BinaryPrimitives.ReadInt64LittleEndian(record.AsSpan(originAt + sizeof(int))));
+    }
+
+    [Fact]
+    public void An_origin_round_trips()
+    {
+        var withOrigin = Sample with { Origin = new EventOrigin(7, 123_456_789_012) };
+
+        Assert.Equal(new EventOrigin(7, 123_456_789_012), EmbeddedEventCodec.Read(EmbeddedEventCodec.Write(withOrigin)).Origin);
+    }
+
+    [Fact]
+    public void A_version_1_record_is_still_read_as_an_event_without_origin()
+    {
+        // Version 1 is version 2 without the 12 origin bytes before D.
+        var v2 = EmbeddedEventCodec.Write(Sample);
+        var originAt = v2.Length - (5 * sizeof(float)) - sizeof(int) - sizeof(long) - sizeof(int);
+        byte[] v1 = [1, .. v2.AsSpan(1, originAt - 1), .. v2.AsSpan(originAt + 12)];
+
+        var read = EmbeddedEventCodec.Read(v1);
+
+        Assert.Null(read.Origin);
+        Assert.Equal(Sample with { Embedding = default }, read with { Embedding = default });
+        Assert.Equal(Sample.Embedding.ToArray(), read.Embedding.ToArray());
+    }
+
+    [Theory]
+    [InlineData(-1, 5)]
+    [InlineData(2, -1)]
+    [InlineData(-2, -2)]
+    public void A_half_missing_or_negative_origin_is_rejected(int partition, long offset)
+    {
+        var record = EmbeddedEventCodec.Write(Sample);
+        var originAt = record.Length - (5 * sizeof(float)) - sizeof(int) - sizeof(long) - sizeof(int);
+        BinaryPrimitives.WriteInt32LittleEndian(record.AsSpan(originAt), partition);
+        BinaryPrimitives.WriteInt64LittleEndian(record.AsSpan(originAt + sizeof(int)), offset);
+
+        Assert.False(EmbeddedEventCodec.TryRead(record, out _, out var error));
+        Assert.Equal($"origin ({partition}, {offset}) is neither a position nor (-1, -1)", error);
+    }
+
+    [Fact]
+    public void Writing_a_negative_origin_is_refused()
+    {
+        Assert.Throws<ArgumentException>(() => EmbeddedEventCodec.Write(Sample with { Origin = new EventOrigin(-1, 0) }));
     }
 
     [Fact]
@@ -77,12 +139,12 @@ public sealed class EmbeddedEventCodecTests
     public void Unknown_format_version_is_rejected_naming_both_versions()
     {
         var record = EmbeddedEventCodec.Write(Sample);
-        record[0] = 2;
+        record[0] = 3;
 
         var error = Assert.Throws<InvalidDataException>(() => EmbeddedEventCodec.Read(record));
 
-        Assert.Contains("format version 2", error.Message, StringComparison.Ordinal);
-        Assert.Contains("reads version 1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("format version 3", error.Message, StringComparison.Ordinal);
+        Assert.Contains("reads versions 1 and 2", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace StreamRec.IntegrationTests.DriftDetector;
 
 /// <summary>
 /// The uninterrupted reference run: the pure detector applied once to every event of each user, in
-/// input order. What the stage stores and publishes must equal this, however often it crashed.
+/// input order (give it each event once: copies removed). What the stage stores and publishes must equal this, however often it crashed.
 /// </summary>
 internal sealed class DriftReference
 {
@@ -23,7 +23,7 @@ internal sealed class DriftReference
 
             if (detector.Apply(state, e.Embedding.Span, e.Weight).Mutation)
             {
-                MutationIds.Add(DriftProcessor.MutationId(e.User, partition, offset));
+                MutationIds.Add(e.Origin is { } origin ? DriftProcessor.OriginMutationId(e.User, origin) : DriftProcessor.MutationId(e.User, partition, offset));
             }
 
             LastPositions[e.User] = (partition, offset);

@@ -30,8 +30,12 @@ internal sealed class WorkerProcess : IDisposable
         Mutations = prefix + "mutations", Recommendations = prefix + "recommendations", Catalog = prefix + "catalog",
     };
 
-    /// <summary>Starts the worker; <paramref name="settings"/> are added as --Key=value arguments after the defaults below.</summary>
-    public static WorkerProcess Start(string stages, string bootstrapServers, string redis, string prefix, string modelPath, params string[] settings)
+    /// <summary>Starts the worker with a fresh pseudonym key; <paramref name="settings"/> are added as --Key=value arguments after the defaults below.</summary>
+    public static WorkerProcess Start(string stages, string bootstrapServers, string redis, string prefix, string modelPath, params string[] settings) =>
+        StartWithKey(RandomNumberGenerator.GetBytes(32), stages, bootstrapServers, redis, prefix, modelPath, settings);
+
+    /// <summary>Starts the worker with the given pseudonym key (workers of one pipeline, or the lives of one worker, share it).</summary>
+    public static WorkerProcess StartWithKey(byte[] pseudonymKey, string stages, string bootstrapServers, string redis, string prefix, string modelPath, params string[] settings)
     {
         var port = LoopbackPorts.GetFree();
         var topics = Topics(prefix);
@@ -54,7 +58,7 @@ internal sealed class WorkerProcess : IDisposable
         var environment = new Dictionary<string, string>
         {
             // The secret comes the way a Kubernetes Secret brings it: an environment variable.
-            ["STREAMREC__Ingest__PseudonymKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["STREAMREC__Ingest__PseudonymKey"] = Convert.ToBase64String(pseudonymKey),
         };
         return new WorkerProcess(ExternalProcess.StartStreamRec(environment, arguments), port);
     }

@@ -18,6 +18,10 @@ public sealed class DriftDetectorWorker(
     TimeProvider clock,
     ILogger<DriftDetectorWorker> logger) : StageWorker(DriftProcessor.Stage, logger)
 {
+    protected override string? TransientReason(Exception failure) => RedisFailures.TransientReason(failure) ?? base.TransientReason(failure);
+
+    protected override IReadOnlyList<string> RestartReasons => [RedisFailures.Reason, KafkaFailures.Reason];
+
     protected override async Task RunStageAsync(CancellationToken stoppingToken)
     {
         var options = drift.Value;

@@ -208,7 +208,7 @@ internal sealed class FaultRun
         using var json = JsonDocument.Parse(body);
         var checks = json.RootElement.GetProperty("checks").EnumerateArray()
             .ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("ok").GetBoolean(), StringComparer.Ordinal);
-        return (status, json.RootElement.GetProperty("checkedAt").GetDateTimeOffset(), checks);
+        return (status, json.RootElement.GetProperty("checked_at").GetDateTimeOffset(), checks);
     }
 
     /// <summary>The sum of a metric's series on <c>/metrics</c> whose labels include <paramref name="labels"/> (0 when there is none).</summary>

@@ -9,7 +9,8 @@ namespace StreamRec.DriftDetector.Stage;
 
 /// <summary>
 /// Hosts the drift stage: embedded topic in, mutations and dead-letter topics out, per-user state in
-/// Redis. Redis is connected when the worker starts, so a wrong address stops the process at once.
+/// Redis. An unreachable Redis (an outage, or a wrong address) is a transient failure: the stage
+/// starts again with backoff (<see cref="StageWorker"/>) while <c>/readyz</c> reports <c>redis</c> false.
 /// </summary>
 public sealed class DriftDetectorWorker(
     IOptions<KafkaOptions> kafka,

@@ -26,4 +26,12 @@ public static class StreamRecMetrics
     /// <summary>Records a stage sent to the dead-letter topic, by stage and reason (a closed set of codes).</summary>
     public static readonly Counter<long> EventsDeadLettered = Meter.CreateCounter<long>(
         "streamrec_events_dead_lettered_total", unit: null, description: "Records sent to the dead-letter topic, by reason.");
+
+    /// <summary>
+    /// Times a stage was started again in-process after a transient failure, by stage and reason
+    /// (<c>redis</c>, <c>kafka</c>: a closed set). Each series is created at 0 when its stage starts, so a
+    /// query over it has a value before the first failure.
+    /// </summary>
+    public static readonly Counter<long> StageRestarts = Meter.CreateCounter<long>(
+        "streamrec_stage_restarts_total", unit: null, description: "Times a stage was restarted in-process after a transient Redis or Kafka failure.");
 }

@@ -42,6 +42,8 @@ public static class RedisConnector
 #pragma warning disable CS0618 // obsolete in 2.x, where ordered completion no longer exists; it is how 1.2.6 is told
         connection.PreserveAsyncOrder = false;
 #pragma warning restore CS0618
+        // Key names hold pseudonyms: keep them out of exception messages, which the stage workers log.
+        connection.IncludeDetailInExceptions = false;
         return connection;
     }
 }

@@ -9,7 +9,8 @@ namespace StreamRec.DriftDetector.Stage;
 
 /// <summary>
 /// Hosts the drift stage: embedded topic in, mutations and dead-letter topics out, per-user state in
-/// Redis. Redis is connected when the worker starts, so a wrong address stops the process at once.
+/// Redis. An unreachable Redis (an outage, or a wrong address) is a transient failure: the stage
+/// starts again with backoff (<see cref="StageWorker"/>) while <c>/readyz</c> reports <c>redis</c> false.
 /// </summary>
 public sealed class DriftDetectorWorker(
     IOptions<KafkaOptions> kafka,
@@ -18,6 +19,10 @@ public sealed class DriftDetectorWorker(
     TimeProvider clock,
     ILogger<DriftDetectorWorker> logger) : StageWorker(DriftProcessor.Stage, logger)
 {
+    protected override string? TransientReason(Exception failure) => RedisFailures.TransientReason(failure) ?? base.TransientReason(failure);
+
+    protected override IReadOnlyList<string> RestartReasons => [RedisFailures.Reason, KafkaFailures.Reason];
+
     protected override async Task RunStageAsync(CancellationToken stoppingToken)
     {
         var options = drift.Value;

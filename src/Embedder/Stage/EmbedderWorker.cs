@@ -19,6 +19,10 @@ public sealed class EmbedderWorker(
     TimeProvider clock,
     ILogger<EmbedderWorker> logger) : StageWorker(EmbedderProcessor.Stage, logger)
 {
+    protected override string? TransientReason(Exception failure) => RedisFailures.TransientReason(failure) ?? base.TransientReason(failure);
+
+    protected override IReadOnlyList<string> RestartReasons => [RedisFailures.Reason, KafkaFailures.Reason];
+
     protected override async Task RunStageAsync(CancellationToken stoppingToken)
     {
         var options = embedder.Value;
@@ -26,6 +30,9 @@ public sealed class EmbedderWorker(
         using var connection = await RedisConnector.ConnectAsync(redis.Value).ConfigureAwait(false);
         var processor = new EmbedderProcessor(
             service, new ItemCatalogWriter(connection.GetDatabase(), clock), kafka.Value.Topics, options.KnownItemsCapacity, clock, logger);
+        // One attempt's loops stop together: the survivor of a failed loop must not outlive the attempt
+        // (the worker starts a new one, with a new model and connection, after a transient failure).
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var loops = new List<Task>
         {
             new StageLoop(kafka.Value, new StageLoopOptions
@@ -34,7 +41,7 @@ public sealed class EmbedderWorker(
                 GroupId = options.GroupId,
                 MaxBatchSize = options.MicroBatchSize,
                 MaxBatchWait = options.MicroBatchWait,
-            }, processor, logger).RunAsync(stoppingToken),
+            }, processor, logger).RunAsync(attempt.Token),
         };
         if (options.ConsumeCatalog)
         {
@@ -45,11 +52,20 @@ public sealed class EmbedderWorker(
                 GroupId = options.CatalogGroupId,
                 MaxBatchSize = options.MicroBatchSize,
                 MaxBatchWait = options.MicroBatchWait,
-            }, new CatalogProcessor(service, new ItemCatalogWriter(connection.GetDatabase(), clock), kafka.Value.Topics, clock, logger), logger).RunAsync(stoppingToken));
+            }, new CatalogProcessor(service, new ItemCatalogWriter(connection.GetDatabase(), clock), kafka.Value.Topics, clock, logger), logger).RunAsync(attempt.Token));
         }
 
-        // Either loop failing fails the stage (and the process); the other is then stopped with it.
-        await await Task.WhenAny(loops).ConfigureAwait(false);
-        await Task.WhenAll(loops).ConfigureAwait(false);
+        // Either loop failing ends the attempt: the other is stopped (it finishes its batch in hand and
+        // closes), and the first failure is what the worker sees.
+        var first = await Task.WhenAny(loops).ConfigureAwait(false);
+        await attempt.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(loops).ConfigureAwait(false);
+        }
+        catch when (first.IsFaulted)
+        {
+            await first.ConfigureAwait(false); // rethrows the first failure, not a later one
+        }
     }
 }

@@ -18,6 +18,10 @@ public sealed class RecommenderWorker(
     TimeProvider clock,
     ILogger<RecommenderWorker> logger) : StageWorker(RecommenderProcessor.Stage, logger)
 {
+    protected override string? TransientReason(Exception failure) => RedisFailures.TransientReason(failure) ?? base.TransientReason(failure);
+
+    protected override IReadOnlyList<string> RestartReasons => [RedisFailures.Reason, KafkaFailures.Reason];
+
     protected override async Task RunStageAsync(CancellationToken stoppingToken)
     {
         var options = recommender.Value;

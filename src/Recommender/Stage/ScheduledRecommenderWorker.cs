@@ -24,6 +24,10 @@ public sealed class ScheduledRecommenderWorker(
 {
     private static readonly KeyValuePair<string, object?> TriggerTag = new("trigger", ScheduledReleaser.ScheduleTrigger);
 
+    protected override string? TransientReason(Exception failure) => RedisFailures.TransientReason(failure) ?? base.TransientReason(failure);
+
+    protected override IReadOnlyList<string> RestartReasons => [RedisFailures.Reason, KafkaFailures.Reason];
+
     protected override async Task RunStageAsync(CancellationToken stoppingToken)
     {
         var options = recommender.Value;

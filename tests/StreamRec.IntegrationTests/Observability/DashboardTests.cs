@@ -199,7 +199,7 @@ public sealed partial class DashboardTests
             "streamrec_events_dead_lettered_total", "streamrec_embed_batch_size_bucket", "streamrec_embed_seconds_bucket",
             "streamrec_drift_score_bucket", "streamrec_mutations_total", "streamrec_recommendations_published_total",
             "streamrec_privacy_epsilon_spent_total", "streamrec_privacy_budget_exhausted_total",
-            "streamrec_event_to_recommendation_seconds_bucket", "streamrec_redis_call_seconds_bucket", "up", "streamrec_ready",
+            "streamrec_event_to_recommendation_seconds_bucket", "streamrec_redis_call_seconds_bucket", "up", "streamrec_ready", "streamrec_stage_restarts_total",
             "dotnet_process_cpu_time_seconds_total", "dotnet_process_memory_working_set_bytes", "dotnet_gc_collections_total",
         ];
         var used = GrafanaDashboard.Load().Queries.SelectMany(q => MetricName().Matches(q.Expr).Select(m => m.Value)).ToHashSet(StringComparer.Ordinal);

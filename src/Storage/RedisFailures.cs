@@ -1,0 +1,39 @@
+using StackExchange.Redis;
+
+namespace StreamRec.Storage;
+
+/// <summary>
+/// Which Redis failures of a stage are transient: the server could not be reached, did not answer in
+/// time, or answered that it cannot serve yet (a restarted server replaying its append-only file says
+/// LOADING; a replica being promoted, a busy script, a cluster in the middle of a failover say the same
+/// in their own words; NOSCRIPT follows a restart that emptied the script cache). The stage is then
+/// started again in the same process with a fresh connection and a fresh processor (Messaging's
+/// <c>StageWorker</c>). Anything else (a wrong type, a script error, a rejected password) is not: it
+/// stops the process, because trying again cannot help.
+/// </summary>
+public static class RedisFailures
+{
+    /// <summary>The <c>reason</c> label of <c>streamrec_stage_restarts_total</c> for these failures.</summary>
+    public const string Reason = "redis";
+
+    private static readonly string[] TransientServerErrors = ["LOADING", "BUSY", "MASTERDOWN", "READONLY", "TRYAGAIN", "CLUSTERDOWN", "NOSCRIPT"];
+
+    /// <summary><see cref="Reason"/> when <paramref name="failure"/> (or an exception inside it) is a transient Redis error; otherwise null.</summary>
+    public static string? TransientReason(Exception failure)
+    {
+        for (var e = failure; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case RedisConnectionException or RedisTimeoutException:
+                    return Reason;
+                case RedisServerException server:
+                    return TransientServerErrors.Any(prefix => server.Message.StartsWith(prefix, StringComparison.Ordinal)) ? Reason : null;
+                case RedisException:
+                    return null; // e.g. RedisCommandException: the command itself is wrong
+            }
+        }
+
+        return null;
+    }
+}

@@ -36,6 +36,7 @@ public sealed partial class StageLoop(KafkaOptions kafka, StageLoopOptions optio
     private IProducer<byte[]?, byte[]?>? _producer;
     private Error? _fatal;
     private bool _failed;
+    private bool _closing;
 
     /// <summary>Runs until cancelled (then finishes the batch in hand and closes) or until a fatal error (thrown).</summary>
     public Task RunAsync(CancellationToken stoppingToken) =>
@@ -86,7 +87,14 @@ public sealed partial class StageLoop(KafkaOptions kafka, StageLoopOptions optio
                 // librdkafka's rebalance callback is synchronous, and the partitions must not move
                 // before the state and offsets are written, so this is the one place that blocks on it.
                 DrainInFlightAsync(c, store: true).GetAwaiter().GetResult();
-                c.TryCommit();
+                if (!_closing)
+                {
+                    // Not while closing: a commit from the rebalance callback that Close raises can block
+                    // forever in librdkafka (seen here as a hung test; librdkafka #4041 is the same kind
+                    // of call). Close commits the stored offsets itself, when it unassigns.
+                    c.TryCommit();
+                }
+
                 _stateful?.PartitionsRevoked([.. partitions.Select(p => p.TopicPartition)]);
             })
             .SetPartitionsLostHandler((c, partitions) =>
@@ -141,6 +149,7 @@ public sealed partial class StageLoop(KafkaOptions kafka, StageLoopOptions optio
         {
             // Commits the stored offsets and leaves the group at once, so partitions move without waiting
             // for the session timeout.
+            _closing = true;
             consumer.Close();
             LogStopped(logger, processor.StageName);
         }

@@ -16,8 +16,10 @@ using StreamRec.Recommender.Stage;
 namespace StreamRec.IntegrationTests.Recommender;
 
 /// <summary>The recommend stage's processor against a real redis-server holding a catalog and the ledgers.</summary>
-[Collection(RedisCollection.Name)]
-public sealed class RecommenderProcessorTests(RedisServerFixture redis)
+// In the Kafka collection although it uses no broker: it counts into the process-wide metrics that the
+// stage tests of that collection read (CounterCapture), so the two must not run at the same time.
+[Collection(KafkaCollection.Name)]
+public sealed class RecommenderProcessorTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     private static readonly DateTimeOffset Start = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
 

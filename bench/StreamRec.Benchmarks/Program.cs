@@ -19,6 +19,7 @@ IBenchmark[] benchmarks =
     new PrivacyUtilityBenchmark(),
     new RecommendBenchmark(),
     new EndToEndBenchmark(),
+    new SoakBenchmark(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")

@@ -26,10 +26,12 @@ internal sealed class Pipeline : IAsyncDisposable
 {
     private readonly List<IDisposable> _owned = [];
     private readonly CancellationTokenSource _stop = new();
+    private readonly int _partitions;
     private Task[] _loops = [];
 
-    private Pipeline(EmbeddedKafkaCluster cluster, RedisServerProcess redis, ConnectionMultiplexer connection, EmbeddingService encoder, int? fetchWaitMs)
+    private Pipeline(EmbeddedKafkaCluster cluster, RedisServerProcess redis, ConnectionMultiplexer connection, EmbeddingService encoder, int partitions, int? fetchWaitMs)
     {
+        _partitions = partitions;
         Cluster = cluster;
         Redis = redis;
         Connection = connection;
@@ -80,7 +82,7 @@ internal sealed class Pipeline : IAsyncDisposable
         var redis = await RedisServerProcess.StartAsync();
         var connection = await RedisConnector.ConnectAsync(new RedisOptions { Configuration = redis.ConnectionString });
         var encoder = EmbeddingService.Load(new EmbedderOptions { ModelPath = modelPath });
-        return new Pipeline(cluster, redis, connection, encoder, fetchWaitMs);
+        return new Pipeline(cluster, redis, connection, encoder, partitions, fetchWaitMs);
     }
 
     /// <summary>Starts the four stages.</summary>
@@ -124,6 +126,31 @@ internal sealed class Pipeline : IAsyncDisposable
         Counters.Forwarded(IngestProcessor.Stage) - Counters.Consumed(EmbedderProcessor.Stage),
         Counters.Forwarded(EmbedderProcessor.Stage) - Counters.Consumed(DriftProcessor.Stage),
         Counters.Forwarded(DriftProcessor.Stage) - Counters.Consumed(RecommenderProcessor.Stage));
+
+    /// <summary>
+    /// Partitions of the event topics whose oldest records the embedded broker has already dropped (it keeps
+    /// about 5 MB per partition, in this process's memory): until all have, the broker's share of the
+    /// process's RSS still grows with every record produced.
+    /// </summary>
+    public (int AtRetention, int Partitions) RetentionReached()
+    {
+        using var consumer = new Confluent.Kafka.ConsumerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Consumer(Kafka, $"bench-watermarks-{Guid.NewGuid():N}")).Build();
+        int at = 0, all = 0;
+        foreach (var topic in (string[])[Topics.Raw, Topics.Clean, Topics.Embedded])
+        {
+            for (var partition = 0; partition < _partitions; partition++)
+            {
+                all++;
+                var marks = consumer.QueryWatermarkOffsets(new Confluent.Kafka.TopicPartition(topic, partition), TimeSpan.FromSeconds(5));
+                if (marks.Low.Value > 0)
+                {
+                    at++;
+                }
+            }
+        }
+
+        return (at, all);
+    }
 
     /// <summary>Events the drift stage has finished: the end of the event path (what reaches the recommender is one record per mutation).</summary>
     public long Detected => Counters.Consumed(DriftProcessor.Stage);

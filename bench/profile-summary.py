@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Summarises a dotnet-trace speedscope file (dotnet-trace collect --format Speedscope).
+
+Thread-time samples include threads that wait (a blocked Consume, a parked thread-pool worker), so
+frames that only wait are counted apart: the table shows where the threads that were *running* spent
+their time, by exclusive frame and by StreamRec stage (the innermost StreamRec processor frame on the
+stack, else the innermost stage-loop, client or benchmark frame). Usage: bench/profile-summary.py TRACE.speedscope.json [TOP]
+"""
+import collections
+import json
+import sys
+
+WAITING = ("WaitHandle", "Monitor.Wait", "LowLevelLifoSemaphore", "Thread.Sleep", "SemaphoreSlim.Wait",
+           "ManualResetEventSlim.Wait", "WaitOneCore", "WaitForSignal", "PortableThreadPool.WorkerThread.WorkerDoWork",
+           "Task.SpinThenBlockingWait", "Task.InternalWaitCore", "LowLevelMonitor", "Interop+Sys.WaitForSocketEvents",
+           "SocketAsyncEngine.EventLoop", "Thread.SleepInternal", "WaitSubsystem")
+PROCESSORS = (("IngestProcessor", "ingest"), ("EmbedderProcessor", "embed"), ("DriftProcessor", "drift"),
+          ("DriftStateStore", "drift"), ("RecommenderProcessor", "recommend"), ("ReleaseMaker", "recommend"))
+OTHERS = (("StageLoop", "stage loop (consume, produce, offsets)"), ("LoadGenerator", "load generator (benchmark)"),
+          ("LatencyProbe", "latency probe (benchmark)"), ("PhaseSampler", "sampler (benchmark)"),
+          ("StackExchange.Redis", "Redis client"), ("Confluent.Kafka", "Kafka client"))
+
+
+def label_of(names):
+    """The innermost processor frame on the stack names the stage; else the innermost other known frame."""
+    for table in (PROCESSORS, OTHERS):
+        for name in reversed(names):
+            hit = next((label for key, label in table if key in name), None)
+            if hit:
+                return hit
+    return "other (runtime: GC, JIT, thread pool, ...)"
+
+
+def main():
+    path = sys.argv[1]
+    top = int(sys.argv[2]) if len(sys.argv) > 2 else 25
+    with open(path) as f:
+        data = json.load(f)
+    frames = [fr["name"] for fr in data["shared"]["frames"]]
+    exclusive = collections.Counter()
+    by_stage = collections.Counter()
+    waiting = 0.0
+    total = 0.0
+    for profile in data["profiles"]:
+        stack, last = [], None
+        for event in profile["events"]:
+            at = event["at"]
+            if stack and last is not None:
+                span = at - last
+                total += span
+                names = [frames[i] for i in stack]
+                leaf = names[-1]
+                if any(w in n for n in names[-3:] for w in WAITING):
+                    waiting += span
+                else:
+                    exclusive[leaf] += span
+                    stage = label_of(names)
+                    by_stage[stage] += span
+            if event["type"] == "O":
+                stack.append(event["frame"])
+            elif stack:
+                stack.pop()
+            last = at
+    running = total - waiting
+    print(f"thread time sampled: {total / 1000:.1f} s, of which waiting {waiting / 1000:.1f} s, running {running / 1000:.1f} s\n")
+    print("| stage (innermost StreamRec stage frame on the stack) | share of running time |")
+    print("|---|---:|")
+    for stage, t in by_stage.most_common():
+        print(f"| {stage} | {t / running:.1%} |")
+    print("\n| exclusive frame (running threads) | share |")
+    print("|---|---:|")
+    for name, t in exclusive.most_common(top):
+        print(f"| `{name[:140]}` | {t / running:.1%} |")
+
+
+if __name__ == "__main__":
+    main()

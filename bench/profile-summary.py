@@ -37,10 +37,11 @@ def main():
     with open(path) as f:
         data = json.load(f)
     frames = [fr["name"] for fr in data["shared"]["frames"]]
-    exclusive = collections.Counter()
-    by_stage = collections.Counter()
-    waiting = 0.0
-    total = 0.0
+    managed = collections.Counter()        # frame running managed code (leaf CPU_TIME)
+    native = collections.Counter()         # managed frame that called into native code (leaf UNMANAGED_CODE_TIME)
+    managed_stage = collections.Counter()
+    native_stage = collections.Counter()
+    waiting = total = 0.0
     for profile in data["profiles"]:
         stack, last = [], None
         for event in profile["events"]:
@@ -50,27 +51,35 @@ def main():
                 total += span
                 names = [frames[i] for i in stack]
                 leaf = names[-1]
-                if any(w in n for n in names[-3:] for w in WAITING):
+                frame = names[-2] if len(names) > 1 else leaf
+                if any(w in n for n in names[-4:] for w in WAITING):
                     waiting += span
+                elif leaf == "UNMANAGED_CODE_TIME":
+                    native[frame] += span
+                    native_stage[label_of(names)] += span
                 else:
-                    exclusive[leaf] += span
-                    stage = label_of(names)
-                    by_stage[stage] += span
+                    managed[frame] += span
+                    managed_stage[label_of(names)] += span
             if event["type"] == "O":
                 stack.append(event["frame"])
             elif stack:
                 stack.pop()
             last = at
-    running = total - waiting
-    print(f"thread time sampled: {total / 1000:.1f} s, of which waiting {waiting / 1000:.1f} s, running {running / 1000:.1f} s\n")
-    print("| stage (innermost StreamRec stage frame on the stack) | share of running time |")
+    m, n = sum(managed.values()), sum(native.values())
+    print(f"thread time sampled: {total / 1000:.1f} s: managed code running {m / 1000:.1f} s, in native calls {n / 1000:.1f} s "
+          f"(running or blocked inside them), waiting in managed waits {waiting / 1000:.1f} s\n")
+    print("| stage (innermost StreamRec frame on the stack) | managed running | in native calls |")
+    print("|---|---:|---:|")
+    for stage in sorted(set(managed_stage) | set(native_stage), key=lambda k: -(managed_stage[k] + native_stage[k])):
+        print(f"| {stage} | {managed_stage[stage] / m:.1%} | {native_stage[stage] / n:.1%} |")
+    print("\n| managed frame running (exclusive) | share of managed running |")
     print("|---|---:|")
-    for stage, t in by_stage.most_common():
-        print(f"| {stage} | {t / running:.1%} |")
-    print("\n| exclusive frame (running threads) | share |")
+    for name, t in managed.most_common(top):
+        print(f"| `{name[:150]}` | {t / m:.1%} |")
+    print("\n| managed frame calling into native code | share of native-call time |")
     print("|---|---:|")
-    for name, t in exclusive.most_common(top):
-        print(f"| `{name[:140]}` | {t / running:.1%} |")
+    for name, t in native.most_common(top):
+        print(f"| `{name[:150]}` | {t / n:.1%} |")
 
 
 if __name__ == "__main__":

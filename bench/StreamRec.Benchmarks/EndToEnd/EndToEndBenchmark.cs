@@ -41,7 +41,7 @@ internal sealed class EndToEndBenchmark : IBenchmark
         "--model PATH           encoder (default data/models/encoder.onnx)",
         "--saturate-seconds N   closed-loop phase (default 20)",
         "--step-seconds N       each open-loop step (default 15)",
-        "--steps F,F            open-loop rates as percent of the closed-loop capacity (default 60,80,90,100,110)",
+        "--steps F,F            open-loop rates as percent of the closed-loop capacity (default 50,60,70,80,90,100)",
         "--latency-seconds N    fixed-load phase (default 30)",
         "--latency-rate N       its rate (default: 10000, or half the maximum sustained if lower)",
         "--backlog-bound N      closed-loop bound on events in the pipeline (default 20000)",
@@ -58,7 +58,7 @@ internal sealed class EndToEndBenchmark : IBenchmark
             arguments.GetString("model"),
             arguments.GetInt("saturate-seconds", 20),
             arguments.GetInt("step-seconds", 15),
-            arguments.GetInts("steps", [60, 80, 90, 100, 110]),
+            arguments.GetInts("steps", [50, 60, 70, 80, 90, 100]),
             arguments.GetInt("latency-seconds", 30),
             arguments.GetInt("latency-rate", 0),
             arguments.GetInt("backlog-bound", 20_000),
@@ -131,7 +131,7 @@ internal sealed class EndToEndBenchmark : IBenchmark
         var sustained = steps.Where(s => s.KeptUp).Select(s => s.Offered).DefaultIfEmpty(0).Max();
 
         // Latency at a fixed load.
-        var latencyRate = settings.LatencyRate > 0 ? settings.LatencyRate : Math.Min(10_000, Math.Round(Math.Max(sustained, capacity / 2) / 2 / 500) * 500);
+        var latencyRate = settings.LatencyRate > 0 ? settings.LatencyRate : Math.Min(10_000, Math.Round((sustained > 0 ? sustained : capacity / 2) / 2 / 500) * 500);
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"e2e: latency at {latencyRate:N0} events/s for {settings.LatencySeconds} s"));
         var latency = MeasureLatency(pipeline, load, latencyRate, settings.LatencySeconds);
 

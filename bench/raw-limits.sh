@@ -5,6 +5,7 @@
 #   redis: redis-benchmark (SET, HSET, EVALSHA; pipelined -P 64 and single round trips)
 #   onnx:  raw ONNX Runtime rows/s for the encoder model at batch 1/32/256 (streamrec-bench onnx)
 # Each figure is the median of REPEAT runs (default 5). Usage: bench/raw-limits.sh [--quick]
+# (SKIP_BUILD=1: use the Release builds already there.)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -28,9 +29,11 @@ trap cleanup EXIT
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 now() { date +%s.%N; }
 
-echo "raw-limits: building (Release)" >&2
-dotnet build src/Cli -c Release --nologo --verbosity quiet >&2
-dotnet build bench/StreamRec.Benchmarks -c Release --nologo --verbosity quiet >&2
+if [ "${SKIP_BUILD:-0}" != 1 ]; then # bench/all.sh has built them already
+  echo "raw-limits: building (Release)" >&2
+  dotnet build src/Cli -c Release --nologo --verbosity quiet >&2
+  dotnet build bench/StreamRec.Benchmarks -c Release --nologo --verbosity quiet >&2
+fi
 streamrec=(dotnet src/Cli/bin/Release/net10.0/streamrec.dll)
 
 # --- Kafka: kcat against the embedded broker -------------------------------------------------------

@@ -1,6 +1,7 @@
 using StreamRec.Benchmarks;
 using StreamRec.Benchmarks.Drift;
 using StreamRec.Benchmarks.Embedding;
+using StreamRec.Benchmarks.EndToEnd;
 using StreamRec.Benchmarks.Ingest;
 using StreamRec.Benchmarks.Onnx;
 using StreamRec.Benchmarks.Recommender;
@@ -16,6 +17,9 @@ IBenchmark[] benchmarks =
     new DriftBenchmark(),
     new TopKBenchmark(),
     new PrivacyUtilityBenchmark(),
+    new RecommendBenchmark(),
+    new EndToEndBenchmark(),
+    new SoakBenchmark(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")

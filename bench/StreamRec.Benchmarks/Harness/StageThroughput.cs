@@ -42,12 +42,15 @@ internal static class StageThroughput
     public static double Run(KafkaOptions kafka, string inputTopic, IBatchProcessor processor, int expected, int maxBatch)
     {
         long consumed = 0, first = 0;
+        // Read before the listener starts: evaluated inside the callback, it would run StreamRecMetrics'
+        // static constructor there, whose own instruments call back in while the field is still null.
+        var consumedName = StreamRecMetrics.EventsConsumed.Name;
         var clock = new Stopwatch();
         using var reached = new ManualResetEventSlim();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Name == StreamRecMetrics.EventsConsumed.Name)
+            if (instrument.Name == consumedName)
             {
                 l.EnableMeasurementEvents(instrument);
             }

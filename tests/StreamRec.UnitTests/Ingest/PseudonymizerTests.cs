@@ -48,4 +48,20 @@ public sealed class PseudonymizerTests
         Assert.Equal(16, new Pseudonymizer(Key, bytes: 8).Pseudonymize("42").Length);
         Assert.Throws<ArgumentOutOfRangeException>(() => new Pseudonymizer(new byte[16]));
     }
+
+    [Fact]
+    public void One_instance_gives_every_id_the_same_pseudonym_as_a_fresh_one_in_any_order_and_on_many_threads()
+    {
+        // The instance reuses one keyed HMAC: each MAC must start from the keyed state, whatever came before.
+        var ids = Enumerable.Range(0, 200).Select(i => i % 3 == 0 ? new string('x', 600 + i) : $"user-{i}").ToArray(); // > 512 bytes: the heap path
+        using var hmac = new HMACSHA256(Key);
+        var expected = ids.Select(id => Convert.ToHexStringLower(hmac.ComputeHash(Encoding.UTF8.GetBytes(id))[..16])).ToArray();
+        var shared = new Pseudonymizer(Key);
+
+        Assert.Equal(expected, ids.Select(shared.Pseudonymize));
+        Assert.Equal(expected.Reverse(), ids.Reverse().Select(shared.Pseudonymize));
+        var results = new string[8][];
+        Parallel.For(0, results.Length, t => results[t] = [.. ids.Select(id => t % 2 == 0 ? shared.Pseudonymize(id) : (shared.PseudonymizeEventId(id), shared.Pseudonymize(id)).Item2)]);
+        Assert.All(results, r => Assert.Equal(expected, r));
+    }
 }

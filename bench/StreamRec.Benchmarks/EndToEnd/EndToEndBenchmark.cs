@@ -1,0 +1,335 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Confluent.Kafka;
+using StreamRec.Benchmarks.Harness;
+using StreamRec.Cli.Replay;
+using StreamRec.Datasets;
+using StreamRec.DriftDetector.Detection;
+using StreamRec.DriftDetector.State;
+using StreamRec.Messaging;
+
+namespace StreamRec.Benchmarks.EndToEnd;
+
+/// <summary>
+/// The four stages, the embedded broker and a redis-server in one box (<see cref="Pipeline"/>), fed the
+/// MovieLens replay with event time = wall clock at produce (<see cref="ReplayStream"/>):
+/// <list type="number">
+/// <item>raw limits in the same run, before the stages start: kcat produce and consume and a bare
+/// Confluent producer and consumer against the same broker, redis-benchmark EVALSHA of the drift
+/// stage's state script against the same redis-server;</item>
+/// <item>closed loop: events offered as fast as the pipeline's backlog (events not yet through the drift
+/// stage) stays under a bound; the rate through the drift stage is the capacity C; per-thread CPU shows
+/// where the cores go;</item>
+/// <item>open loop: fixed rates at fractions of C, ascending, until one is not kept up with (rate through
+/// drift below 97 % of the offered rate, or more than 0.5 s of load left in the pipeline at the end);
+/// the maximum sustained rate is the highest one kept up with;</item>
+/// <item>latency at a fixed load (10,000 events/s, or half the maximum if lower): from event time to the
+/// moment a downstream consumer (<see cref="LatencyProbe"/>) receives the mutation record and the
+/// recommendation record.</item>
+/// </list>
+/// </summary>
+internal sealed class EndToEndBenchmark : IBenchmark
+{
+    public string Name => "e2e";
+
+    public string Summary => "end to end, four stages + embedded broker + redis-server in this process: max sustained events/s, latency p50/p99 at a fixed load";
+
+    public IReadOnlyList<string> Options { get; } =
+    [
+        "--partitions N         partitions of every topic (default 16)",
+        "--model PATH           encoder (default data/models/encoder.onnx)",
+        "--saturate-seconds N   closed-loop phase (default 20)",
+        "--step-seconds N       each open-loop step (default 15)",
+        "--steps F,F            open-loop rates as percent of the closed-loop capacity (default 50,60,70,80,90,100)",
+        "--latency-seconds N    fixed-load phase (default 30)",
+        "--latency-rate N       its rate (default: 10000, or half the maximum sustained if lower)",
+        "--backlog-bound N      closed-loop bound on events in the pipeline (default 20000)",
+        "--kcat-messages N      records per kcat / bare client run (default 200000)",
+        "--repetitions N        runs of each raw limit, median reported (default 3)",
+        "--fetch-wait-ms N      fetch.wait.max.ms of every consumer (default 10; -1: librdkafka's 500). The embedded",
+        "                       broker holds a fetch that finds no data for all of it, even when data arrives meanwhile",
+    ];
+
+    public int Run(BenchmarkArguments arguments, TextWriter output)
+    {
+        var settings = new EndToEndSettings(
+            arguments.GetInt("partitions", 16),
+            arguments.GetString("model"),
+            arguments.GetInt("saturate-seconds", 20),
+            arguments.GetInt("step-seconds", 15),
+            arguments.GetInts("steps", [50, 60, 70, 80, 90, 100]),
+            arguments.GetInt("latency-seconds", 30),
+            arguments.GetInt("latency-rate", 0),
+            arguments.GetInt("backlog-bound", 20_000),
+            arguments.GetInt("kcat-messages", 200_000),
+            arguments.GetInt("repetitions", 3),
+            arguments.GetInt("fetch-wait-ms", 10) is var wait and >= 0 ? wait : null);
+        arguments.ThrowIfUnused();
+        return RunAsync(settings, output).GetAwaiter().GetResult();
+    }
+
+    private sealed record EndToEndSettings(int Partitions, string? Model, int SaturateSeconds, int StepSeconds, int[] Steps, int LatencySeconds, int LatencyRate,
+        int BacklogBound, int KcatMessages, int Repetitions, int? FetchWaitMs);
+
+    private static async Task<int> RunAsync(EndToEndSettings settings, TextWriter output)
+    {
+        var dataDirectory = MovieLensDirectory.Resolve();
+        var modelPath = settings.Model ?? Path.Combine(Path.GetDirectoryName(dataDirectory)!, "models", "encoder.onnx");
+        if (!File.Exists(modelPath))
+        {
+            throw new UsageException($"no encoder at {modelPath}: run `streamrec train-encoder` (or `streamrec demo` once) first, or pass --model");
+        }
+
+        Console.Error.WriteLine("e2e: loading MovieLens");
+        var dataset = MovieLensDataset.Load(dataDirectory);
+        var events = MovieLensEvents.InTimeOrder(dataset.Movies, dataset.Ratings);
+        await using var pipeline = await Pipeline.StartAsync(settings.Partitions, modelPath, settings.FetchWaitMs);
+
+        var limits = RawLimits(pipeline, settings);
+
+        Console.Error.WriteLine("e2e: starting the four stages");
+        await pipeline.StartStagesAsync();
+        using var load = new LoadGenerator(KafkaClientConfigs.Producer(pipeline.Kafka), pipeline.Topics.Raw, new ReplayStream(events, population: int.MaxValue));
+        // Warm-up: the consumer groups join (about 3 s each on the embedded broker), JIT, the encoder's cache and the catalog fill.
+        Console.Error.WriteLine("e2e: warm-up, 8,000 events/s for 12 s");
+        load.Run(8_000, TimeSpan.FromSeconds(12));
+        Drain(pipeline, load, TimeSpan.FromSeconds(120));
+
+        // Closed loop: the capacity.
+        Console.Error.WriteLine($"e2e: closed loop for {settings.SaturateSeconds} s (pid {Environment.ProcessId}: attach a profiler now)");
+        var cpuBefore = CpuAccounting.Take(pipeline.Redis.ProcessId);
+        CpuAccounting? cpuAfter = null;
+        var sampler = new PhaseSampler(pipeline, load, TimeSpan.FromMilliseconds(250));
+        load.Run(0, TimeSpan.FromSeconds(settings.SaturateSeconds), () => pipeline.Backlog(load.Produced).Events < settings.BacklogBound,
+            () => cpuAfter = CpuAccounting.Take(pipeline.Redis.ProcessId));
+        var saturation = sampler.Stop();
+        sampler.Dispose();
+        var cpu = cpuAfter!.Since(cpuBefore);
+        var warm = Math.Min(3, settings.SaturateSeconds / 4.0);
+        var capacity = PipelineSample.Rates(saturation, warm).Detected;
+        var meanBacklog = MeanBacklog(saturation, warm);
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"e2e: closed loop: {capacity:N0} events/s through the drift stage"));
+        Drain(pipeline, load, TimeSpan.FromSeconds(120));
+
+        // Open loop: the maximum sustained rate.
+        var steps = new List<StepResult>();
+        foreach (var percent in settings.Steps)
+        {
+            var rate = Math.Round(capacity * percent / 100 / 500) * 500;
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"e2e: open loop at {rate:N0} events/s ({percent} % of C) for {settings.StepSeconds} s"));
+            var step = OpenLoop(pipeline, load, rate, settings.StepSeconds);
+            steps.Add(step with { Percent = percent });
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"e2e:   offered {step.Offered:N0}/s, through drift {step.Detected:N0}/s, backlog at end {step.EndBacklog:N0} growing {step.Growth:N0}/s, drained in {step.DrainSeconds:0.0} s: {(step.KeptUp ? "kept up" : "did not keep up")}"));
+            if (!step.KeptUp)
+            {
+                break;
+            }
+        }
+
+        var sustained = steps.Where(s => s.KeptUp).Select(s => s.Offered).DefaultIfEmpty(0).Max();
+
+        // Latency at a fixed load.
+        var latencyRate = settings.LatencyRate > 0 ? settings.LatencyRate : Math.Min(10_000, Math.Round((sustained > 0 ? sustained : capacity / 2) / 2 / 500) * 500);
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"e2e: latency at {latencyRate:N0} events/s for {settings.LatencySeconds} s"));
+        var latency = MeasureLatency(pipeline, load, latencyRate, settings.LatencySeconds);
+
+        var warnings = pipeline.Logs.Warnings + pipeline.Logs.Errors;
+        Print(output, settings, limits, capacity, meanBacklog, steps, sustained, latency, cpu);
+        output.WriteLine();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Events produced over the run: {load.Produced:N0} (MovieLens replayed {(double)load.Produced / events.Count:0.0} times, new users each pass); log entries at Warning or above: {warnings:N0}."));
+        foreach (var line in pipeline.Logs.First)
+        {
+            output.WriteLine($"- {line}");
+        }
+
+        return 0;
+    }
+
+    private static RawLimitFigures RawLimits(Pipeline pipeline, EndToEndSettings settings)
+    {
+        var kcatProduce = new List<double>();
+        var kcatConsume = new List<double>();
+        var bareProduce = new List<double>();
+        var bareConsume = new List<double>();
+        for (var r = 0; r < settings.Repetitions; r++)
+        {
+            Console.Error.WriteLine($"e2e: raw limits, run {r + 1}/{settings.Repetitions}: kcat and bare Confluent clients, {settings.KcatMessages:N0} records");
+            // 32 partitions keep each under the broker's ~5 MB per-partition retention.
+            var topic = $"bench-kcat-{r}";
+            pipeline.Cluster.CreateTopic(topic, 32);
+            if (KcatRates.Measure(pipeline.Cluster.BootstrapServers, topic, settings.KcatMessages) is { } kcat)
+            {
+                kcatProduce.Add(kcat.Produce);
+                kcatConsume.Add(kcat.Consume);
+            }
+
+            var bare = $"bench-bare-{r}";
+            pipeline.Cluster.CreateTopic(bare, 32);
+            bareProduce.Add(BareProduce(pipeline.Kafka, bare, settings.KcatMessages));
+            bareConsume.Add(StageThroughput.RawConsume(pipeline.Kafka, bare, settings.KcatMessages));
+        }
+
+        Console.Error.WriteLine("e2e: raw limits: redis-benchmark EVALSHA of the drift state script");
+        var database = pipeline.Connection.GetDatabase();
+        var sha = (string)database.Execute("SCRIPT", "LOAD", DriftStateStore.ApplyScript)!;
+        var value = new string('s', DriftStateRecord.Write(0, 0, pipeline.Encoder.ModelVersion, UserDriftStateCodec.Write(UserDriftState.New(pipeline.Encoder.Dimension, new DriftParameters()))).Length);
+        var evalsha = RedisBenchmarkTool.Rates(pipeline.Redis.Port, settings.Repetitions,
+            ["-P", "64", "-r", "1000000", "EVALSHA", sha, "1", "streamrec:user:{bench-__rand_int__}", "__rand_int__", "1", value, "86400000"]);
+        database.Execute("FLUSHALL");
+        return new RawLimitFigures(kcatProduce, kcatConsume, bareProduce, bareConsume, evalsha);
+    }
+
+    private static double BareProduce(KafkaOptions kafka, string topic, int count)
+    {
+        var value = Encoding.UTF8.GetBytes(new string('x', 190));
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Producer(kafka)).Build();
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+        {
+            var message = new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"user-{i % 5000}")), Value = value };
+            while (true)
+            {
+                try
+                {
+                    producer.Produce(topic, message);
+                    break;
+                }
+                catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+                {
+                    producer.Poll(TimeSpan.FromMilliseconds(10));
+                }
+            }
+        }
+
+        producer.Flush(TimeSpan.FromSeconds(60));
+        return count / clock.Elapsed.TotalSeconds;
+    }
+
+    private static StepResult OpenLoop(Pipeline pipeline, LoadGenerator load, double rate, int seconds)
+    {
+        var sampler = new PhaseSampler(pipeline, load, TimeSpan.FromMilliseconds(250));
+        load.Run(rate, TimeSpan.FromSeconds(seconds));
+        var samples = sampler.Stop();
+        sampler.Dispose();
+        var from = Math.Min(2, seconds / 4.0);
+        var (offered, detected, _) = PipelineSample.Rates(samples, from);
+        var window = samples.Where(s => s.Seconds >= from).ToList();
+        var growth = SampleStatistics.Slope([.. window.Select(s => s.Seconds)], [.. window.Select(s => (double)s.Backlog.Events)]);
+        var endBacklog = samples[^1].Backlog.Events;
+        var clock = Stopwatch.StartNew();
+        Drain(pipeline, load, TimeSpan.FromSeconds(120));
+        var drain = clock.Elapsed.TotalSeconds;
+        // Kept up: the drift stage passes (nearly) what is offered and the backlog does not grow (lag bounded).
+        var keptUp = detected >= 0.97 * offered && growth <= 0.02 * offered && drain <= 5;
+        return new StepResult(0, rate, offered, detected, endBacklog, growth, drain, keptUp);
+    }
+
+    private static LatencyFigures MeasureLatency(Pipeline pipeline, LoadGenerator load, double rate, int seconds)
+    {
+        using var probe = new LatencyProbe(pipeline.Kafka, pipeline.Topics);
+        probe.WaitAssigned(TimeSpan.FromSeconds(30));
+        var from = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 2_000; // the first 2 s are left out
+        var produced = load.Run(rate, TimeSpan.FromSeconds(seconds));
+        var to = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        Drain(pipeline, load, TimeSpan.FromSeconds(120));
+        Thread.Sleep(2_000); // the probe's last fetch
+        var (mutations, releases) = probe.Snapshot();
+        var inWindow = mutations.Where(m => m.EventTime >= from && m.EventTime <= to).DistinctBy(m => m.MutationId).ToDictionary(m => m.MutationId, StringComparer.Ordinal);
+        var answered = releases.Where(r => inWindow.ContainsKey(r.MutationId)).DistinctBy(r => r.MutationId).ToList();
+        return new LatencyFigures(rate, produced / (double)seconds, seconds,
+            [.. inWindow.Values.Select(m => (double)(m.Received - m.EventTime))],
+            [.. inWindow.Values.Select(m => (double)(m.DetectedAt - m.EventTime))],
+            [.. answered.Select(r => (double)(r.Received - inWindow[r.MutationId].EventTime))],
+            [.. answered.Select(r => (double)(r.MadeAt - inWindow[r.MutationId].EventTime))]);
+    }
+
+    private static void Drain(Pipeline pipeline, LoadGenerator load, TimeSpan timeout)
+    {
+        load.Flush();
+        if (!pipeline.WaitDrained(() => load.Delivered, timeout))
+        {
+            throw new InvalidOperationException($"the pipeline did not drain within {timeout}: backlog {pipeline.Backlog(load.Delivered)}");
+        }
+    }
+
+    private static Backlog MeanBacklog(IReadOnlyList<PipelineSample> samples, double from)
+    {
+        var window = samples.Where(s => s.Seconds >= from).DefaultIfEmpty(samples[^1]).ToList();
+        return new Backlog(
+            (long)window.Average(s => s.Backlog.Raw),
+            (long)window.Average(s => s.Backlog.Clean),
+            (long)window.Average(s => s.Backlog.Embedded),
+            (long)window.Average(s => s.Backlog.Mutations));
+    }
+
+    private static void Print(TextWriter output, EndToEndSettings settings, RawLimitFigures limits, double capacity, Backlog meanBacklog,
+        List<StepResult> steps, double sustained, LatencyFigures latency, CpuUse cpu)
+    {
+        var kcatConsume = limits.KcatConsume.Count > 0 ? SampleStatistics.Median(limits.KcatConsume) : double.NaN;
+        var bareConsume = SampleStatistics.Median(limits.BareConsume);
+        var evalsha = SampleStatistics.Median(limits.Evalsha);
+        string Ratios(double rate) => string.Create(CultureInfo.InvariantCulture, $"{rate / kcatConsume:0.000} | {rate / bareConsume:0.000} | {rate / evalsha:0.000}");
+        string Runs(List<double> runs) => string.Join(", ", runs.Select(r => r.ToString("N0", CultureInfo.InvariantCulture)));
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"# End to end: Ingest, Embedder, DriftDetector, Recommender as Kafka workers in one process with the embedded broker (in process) and redis-server, {settings.Partitions} partitions per topic, fetch.wait.max.ms {(settings.FetchWaitMs is { } w ? w.ToString(CultureInfo.InvariantCulture) : "500 (librdkafka default)")}, {Environment.ProcessorCount} cores; MovieLens replay, event time = wall clock at produce"));
+        output.WriteLine();
+        output.WriteLine("| measurement | median | unit | runs | ratio to kcat consume | ratio to bare consume | ratio to EVALSHA -P 64 |");
+        output.WriteLine("|---|---:|---|---|---:|---:|---:|");
+        void Row(string what, double median, string unit, string runs) => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {what} | {median:N0} | {unit} | {runs} | {Ratios(median)} |"));
+        if (limits.KcatProduce.Count > 0)
+        {
+            Row("raw: kcat produce -> embedded broker", SampleStatistics.Median(limits.KcatProduce), "msg/s", Runs(limits.KcatProduce));
+            Row("raw: kcat consume <- embedded broker", kcatConsume, "msg/s", Runs(limits.KcatConsume));
+        }
+
+        Row("raw: bare Confluent producer (idempotent, lz4, as the stages)", SampleStatistics.Median(limits.BareProduce), "msg/s", Runs(limits.BareProduce));
+        Row("raw: bare Confluent consumer", bareConsume, "msg/s", Runs(limits.BareConsume));
+        Row("raw: redis-benchmark EVALSHA of the drift state script -P 64", evalsha, "scripts/s", Runs(limits.Evalsha));
+        Row(string.Create(CultureInfo.InvariantCulture, $"closed loop (≤ {settings.BacklogBound:N0} events in the pipeline): events through the drift stage"), capacity, "events/s", "1");
+        foreach (var step in steps)
+        {
+            Row(string.Create(CultureInfo.InvariantCulture,
+                $"open loop at {step.Percent} % of C, offered {step.Offered:N0}/s: through drift (backlog at end {step.EndBacklog:N0}, growing {step.Growth:N0}/s, drained in {step.DrainSeconds:0.0} s) {(step.KeptUp ? "kept up" : "**not kept up**")}"), step.Detected, "events/s", "1");
+        }
+
+        Row("**maximum sustained (highest open-loop rate kept up with)**", sustained, "events/s", "");
+        output.WriteLine();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Closed loop, mean backlog per stage input: raw {meanBacklog.Raw:N0}, clean {meanBacklog.Clean:N0}, embedded {meanBacklog.Embedded:N0}, mutations {meanBacklog.Mutations:N0} (the stage with the backlog is the bottleneck)."));
+        output.WriteLine();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Latency at a fixed offered load of {latency.Rate:N0} events/s (produced {latency.Produced:N0}/s) for {latency.Seconds} s, the first 2 s left out; from the event's ts (wall clock when produced) to:"));
+        output.WriteLine();
+        output.WriteLine("| latency from event time to | records | p50 ms | p90 ms | p99 ms | max ms |");
+        output.WriteLine("|---|---:|---:|---:|---:|---:|");
+        void Latency(string what, double[] values) => output.WriteLine(values.Length == 0
+            ? $"| {what} | 0 | | | | |"
+            : string.Create(CultureInfo.InvariantCulture,
+                $"| {what} | {values.Length:N0} | {SampleStatistics.Quantile(values, 0.5):N0} | {SampleStatistics.Quantile(values, 0.9):N0} | {SampleStatistics.Quantile(values, 0.99):N0} | {values.Max():N0} |"));
+        Latency("mutation detected (the record's detected_at, inside the drift stage)", latency.Detected);
+        Latency("**mutation record received** by a downstream consumer", latency.MutationReceived);
+        Latency("recommendation made (the record's time, inside the recommend stage)", latency.ReleaseMade);
+        Latency("**recommendation record received** by a downstream consumer", latency.ReleaseReceived);
+        output.WriteLine();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"CPU in the closed loop (cores of {Environment.ProcessorCount}): this process {cpu.Process:0.00}, redis-server {cpu.OtherProcess:0.00}, whole machine {cpu.Machine:0.00} (the rest is other work on the machine). By thread name:"));
+        output.WriteLine();
+        output.WriteLine("| threads | cores |");
+        output.WriteLine("|---|---:|");
+        foreach (var (name, cores) in cpu.Threads.Where(t => t.Value >= 0.005).Take(14))
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {cores:0.00} |"));
+        }
+    }
+
+    private sealed record RawLimitFigures(List<double> KcatProduce, List<double> KcatConsume, List<double> BareProduce, List<double> BareConsume, List<double> Evalsha);
+
+    private sealed record StepResult(int Percent, double Rate, double Offered, double Detected, long EndBacklog, double Growth, double DrainSeconds, bool KeptUp);
+
+    private sealed record LatencyFigures(double Rate, double Produced, int Seconds, double[] MutationReceived, double[] Detected, double[] ReleaseReceived, double[] ReleaseMade);
+}

@@ -1,0 +1,216 @@
+using System.Security.Cryptography;
+using StackExchange.Redis;
+using StreamRec.Benchmarks.Harness;
+using StreamRec.Cli.Terminal;
+using StreamRec.DriftDetector.Stage;
+using StreamRec.DriftDetector.State;
+using StreamRec.Embedded;
+using StreamRec.Embedder.Embedding;
+using StreamRec.Embedder.Stage;
+using StreamRec.Ingest;
+using StreamRec.Messaging;
+using StreamRec.Messaging.Stages;
+using StreamRec.Recommender.Stage;
+using StreamRec.Storage;
+
+namespace StreamRec.Benchmarks.EndToEnd;
+
+/// <summary>
+/// The whole pipeline in this process, as <c>streamrec demo</c> hosts it: the embedded broker, a
+/// redis-server, and the four stages as Kafka workers, each configured as <c>streamrec run</c> configures
+/// it (its options' defaults: micro-batches of 512 for Ingest, the Embedder and the DriftDetector, 64 for
+/// the Recommender; its own Redis connection). The stages log to a <see cref="CountingLogger"/>.
+/// <see cref="Backlog"/> reads how far each stage is behind from the stages' own counters.
+/// </summary>
+internal sealed class Pipeline : IAsyncDisposable
+{
+    private readonly List<IDisposable> _owned = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly int _partitions;
+    private Task[] _loops = [];
+
+    private Pipeline(EmbeddedKafkaCluster cluster, RedisServerProcess redis, ConnectionMultiplexer connection, EmbeddingService encoder, int partitions, int? fetchWaitMs)
+    {
+        _partitions = partitions;
+        Cluster = cluster;
+        Redis = redis;
+        Connection = connection;
+        Encoder = encoder;
+        Kafka = new KafkaOptions
+        {
+            BootstrapServers = cluster.BootstrapServers,
+            Consumer = new Dictionary<string, string>(EmbeddedKafkaCluster.ConsumerSettings, StringComparer.Ordinal),
+        };
+        if (fetchWaitMs is { } wait)
+        {
+            // How long the broker may hold a fetch that finds no new data (librdkafka's default is 500 ms).
+            Kafka.Consumer["fetch.wait.max.ms"] = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
+    public EmbeddedKafkaCluster Cluster { get; }
+
+    public RedisServerProcess Redis { get; }
+
+    /// <summary>The benchmark's own connection (not a stage's).</summary>
+    public ConnectionMultiplexer Connection { get; }
+
+    public EmbeddingService Encoder { get; }
+
+    public KafkaOptions Kafka { get; }
+
+    public TopicNames Topics { get; } = new();
+
+    public StageCounters Counters { get; } = new();
+
+    public CountingLogger Logs { get; } = new();
+
+    /// <summary>
+    /// Starts the broker (every StreamRec topic with <paramref name="partitions"/> partitions), redis-server
+    /// and the encoder; not the stages yet. <paramref name="fetchWaitMs"/> sets every consumer's
+    /// fetch.wait.max.ms (null: librdkafka's default).
+    /// </summary>
+    public static async Task<Pipeline> StartAsync(int partitions, string modelPath, int? fetchWaitMs = null)
+    {
+        var cluster = new EmbeddedKafkaCluster();
+        var topics = new TopicNames();
+        foreach (var topic in topics.All)
+        {
+            cluster.CreateTopic(topic, partitions);
+        }
+
+        var redis = await RedisServerProcess.StartAsync();
+        var connection = await RedisConnector.ConnectAsync(new RedisOptions { Configuration = redis.ConnectionString });
+        var encoder = EmbeddingService.Load(new EmbedderOptions { ModelPath = modelPath });
+        return new Pipeline(cluster, redis, connection, encoder, partitions, fetchWaitMs);
+    }
+
+    /// <summary>Starts the four stages.</summary>
+    public async Task StartStagesAsync()
+    {
+        var redisOptions = new RedisOptions { Configuration = Redis.ConnectionString };
+        async Task<IDatabase> Connect()
+        {
+            var connection = await RedisConnector.ConnectAsync(redisOptions);
+            _owned.Add(connection);
+            return connection.GetDatabase();
+        }
+
+        var ingest = new IngestOptions { PseudonymKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) };
+        var embedder = new EmbedderOptions();
+        var drift = new DriftDetectorOptions();
+        var recommender = new RecommenderOptions();
+        var embedderDatabase = await Connect();
+        var driftDatabase = await Connect();
+        var recommenderDatabase = await Connect();
+        _loops =
+        [
+            new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Raw, GroupId = ingest.GroupId, MaxBatchSize = ingest.MaxBatchSize, MaxBatchWait = ingest.MaxBatchWait },
+                new IngestProcessor(new RawEventValidator(ingest, TimeProvider.System), Pseudonymizer.FromOptions(ingest), Topics, TimeProvider.System),
+                Logs).RunAsync(_stop.Token),
+            new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Clean, GroupId = embedder.GroupId, MaxBatchSize = embedder.MicroBatchSize, MaxBatchWait = embedder.MicroBatchWait },
+                new EmbedderProcessor(Encoder, new ItemCatalogWriter(embedderDatabase, TimeProvider.System), Topics, embedder.KnownItemsCapacity, TimeProvider.System, Logs),
+                Logs).RunAsync(_stop.Token),
+            new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Embedded, GroupId = drift.GroupId, MaxBatchSize = drift.MicroBatchSize, MaxBatchWait = drift.MicroBatchWait },
+                new DriftProcessor(drift, new DriftStateStore(driftDatabase, drift.StateTimeToLive), new ItemCatalogReader(driftDatabase), Topics, TimeProvider.System, Logs),
+                Logs).RunAsync(_stop.Token),
+            new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Mutations, GroupId = recommender.GroupId, MaxBatchSize = recommender.MicroBatchSize, MaxBatchWait = recommender.MicroBatchWait },
+                new RecommenderProcessor(ReleaseMaker.ForRedis(recommender, recommenderDatabase, TimeProvider.System, Logs), Topics, TimeProvider.System, Logs),
+                Logs).RunAsync(_stop.Token),
+        ];
+    }
+
+    /// <summary>Records each stage has yet to finish, from <paramref name="delivered"/> raw events on (each stage's input minus what it has consumed).</summary>
+    public Backlog Backlog(long delivered) => new(
+        delivered - Counters.Consumed(IngestProcessor.Stage),
+        Counters.Forwarded(IngestProcessor.Stage) - Counters.Consumed(EmbedderProcessor.Stage),
+        Counters.Forwarded(EmbedderProcessor.Stage) - Counters.Consumed(DriftProcessor.Stage),
+        Counters.Forwarded(DriftProcessor.Stage) - Counters.Consumed(RecommenderProcessor.Stage));
+
+    /// <summary>
+    /// Partitions of the event topics whose oldest records the embedded broker has already dropped (it keeps
+    /// about 5 MB per partition, in this process's memory): until all have, the broker's share of the
+    /// process's RSS still grows with every record produced.
+    /// </summary>
+    public (int AtRetention, int Partitions) RetentionReached()
+    {
+        using var consumer = new Confluent.Kafka.ConsumerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Consumer(Kafka, $"bench-watermarks-{Guid.NewGuid():N}")).Build();
+        int at = 0, all = 0;
+        foreach (var topic in (string[])[Topics.Raw, Topics.Clean, Topics.Embedded])
+        {
+            for (var partition = 0; partition < _partitions; partition++)
+            {
+                all++;
+                var marks = consumer.QueryWatermarkOffsets(new Confluent.Kafka.TopicPartition(topic, partition), TimeSpan.FromSeconds(5));
+                if (marks.Low.Value > 0)
+                {
+                    at++;
+                }
+            }
+        }
+
+        return (at, all);
+    }
+
+    /// <summary>Events the drift stage has finished: the end of the event path (what reaches the recommender is one record per mutation).</summary>
+    public long Detected => Counters.Consumed(DriftProcessor.Stage);
+
+    /// <summary>A stage that failed fails the benchmark with its error.</summary>
+    public void ThrowIfFaulted()
+    {
+        if (_loops.Any(loop => loop.IsFaulted))
+        {
+            Task.WhenAll(_loops).GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>Waits until every stage has handled everything from the <paramref name="delivered"/> raw events; false after <paramref name="timeout"/>.</summary>
+    public bool WaitDrained(Func<long> delivered, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            ThrowIfFaulted();
+            if (Backlog(delivered()).Total == 0)
+            {
+                return true;
+            }
+
+            Thread.Sleep(50); // polling a condition with a deadline
+        }
+
+        return false;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await Task.WhenAll(_loops);
+        }
+        finally
+        {
+            foreach (var owned in _owned)
+            {
+                owned.Dispose();
+            }
+
+            Encoder.Dispose();
+            Connection.Dispose();
+            Redis.Dispose();
+            Cluster.Dispose();
+            Counters.Dispose();
+            _stop.Dispose();
+        }
+    }
+}
+
+/// <summary>Records waiting at each stage's input.</summary>
+internal readonly record struct Backlog(long Raw, long Clean, long Embedded, long Mutations)
+{
+    public long Total => Raw + Clean + Embedded + Mutations;
+
+    /// <summary>Events not yet through the drift stage (mutations are another kind of record).</summary>
+    public long Events => Raw + Clean + Embedded;
+}

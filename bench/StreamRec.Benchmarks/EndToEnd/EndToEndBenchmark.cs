@@ -49,6 +49,8 @@ internal sealed class EndToEndBenchmark : IBenchmark
         "--repetitions N        runs of each raw limit, median reported (default 3)",
         "--fetch-wait-ms N      fetch.wait.max.ms of every consumer (default 10; -1: librdkafka's 500). The embedded",
         "                       broker holds a fetch that finds no data for all of it, even when data arrives meanwhile",
+        "--batch-wait-ms N      every stage's micro-batch wait (default: each stage's own, 20 ms)",
+        "--linger-ms N          the stages' producer linger.ms (default: StreamRec's, 5)",
     ];
 
     public int Run(BenchmarkArguments arguments, TextWriter output)
@@ -64,13 +66,15 @@ internal sealed class EndToEndBenchmark : IBenchmark
             arguments.GetInt("backlog-bound", 20_000),
             arguments.GetInt("kcat-messages", 200_000),
             arguments.GetInt("repetitions", 3),
-            arguments.GetInt("fetch-wait-ms", 10) is var wait and >= 0 ? wait : null);
+            arguments.GetInt("fetch-wait-ms", 10) is var wait and >= 0 ? wait : null,
+            arguments.GetInt("batch-wait-ms", -1) is var batchWait and >= 0 ? TimeSpan.FromMilliseconds(batchWait) : null,
+            arguments.GetInt("linger-ms", -1) is var linger and >= 0 ? linger : null);
         arguments.ThrowIfUnused();
         return RunAsync(settings, output).GetAwaiter().GetResult();
     }
 
     private sealed record EndToEndSettings(int Partitions, string? Model, int SaturateSeconds, int StepSeconds, int[] Steps, int LatencySeconds, int LatencyRate,
-        int BacklogBound, int KcatMessages, int Repetitions, int? FetchWaitMs);
+        int BacklogBound, int KcatMessages, int Repetitions, int? FetchWaitMs, TimeSpan? BatchWait, int? LingerMs);
 
     private static async Task<int> RunAsync(EndToEndSettings settings, TextWriter output)
     {
@@ -84,12 +88,12 @@ internal sealed class EndToEndBenchmark : IBenchmark
         Console.Error.WriteLine("e2e: loading MovieLens");
         var dataset = MovieLensDataset.Load(dataDirectory);
         var events = MovieLensEvents.InTimeOrder(dataset.Movies, dataset.Ratings);
-        await using var pipeline = await Pipeline.StartAsync(settings.Partitions, modelPath, settings.FetchWaitMs);
+        await using var pipeline = await Pipeline.StartAsync(settings.Partitions, modelPath, settings.FetchWaitMs, settings.LingerMs);
 
         var limits = RawLimits(pipeline, settings);
 
         Console.Error.WriteLine("e2e: starting the four stages");
-        await pipeline.StartStagesAsync();
+        await pipeline.StartStagesAsync(settings.BatchWait);
         using var load = new LoadGenerator(KafkaClientConfigs.Producer(pipeline.Kafka), pipeline.Topics.Raw, new ReplayStream(events, population: int.MaxValue));
         // Warm-up: the consumer groups join (about 3 s each on the embedded broker), JIT, the encoder's cache and the catalog fill.
         Console.Error.WriteLine("e2e: warm-up, 8,000 events/s for 12 s");
@@ -275,7 +279,7 @@ internal sealed class EndToEndBenchmark : IBenchmark
         string Runs(List<double> runs) => string.Join(", ", runs.Select(r => r.ToString("N0", CultureInfo.InvariantCulture)));
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"# End to end: Ingest, Embedder, DriftDetector, Recommender as Kafka workers in one process with the embedded broker (in process) and redis-server, {settings.Partitions} partitions per topic, fetch.wait.max.ms {(settings.FetchWaitMs is { } w ? w.ToString(CultureInfo.InvariantCulture) : "500 (librdkafka default)")}, {Environment.ProcessorCount} cores; MovieLens replay, event time = wall clock at produce"));
+            $"# End to end: Ingest, Embedder, DriftDetector, Recommender as Kafka workers in one process with the embedded broker (in process) and redis-server, {settings.Partitions} partitions per topic, fetch.wait.max.ms {(settings.FetchWaitMs is { } w ? w.ToString(CultureInfo.InvariantCulture) : "500 (librdkafka default)")}, micro-batch wait {(settings.BatchWait is { } b ? b.TotalMilliseconds.ToString(CultureInfo.InvariantCulture) + " ms" : "the stages' defaults")}, linger.ms {(settings.LingerMs is { } l ? l.ToString(CultureInfo.InvariantCulture) : "StreamRec's default")}, {Environment.ProcessorCount} cores; MovieLens replay, event time = wall clock at produce"));
         output.WriteLine();
         output.WriteLine("| measurement | median | unit | runs | ratio to kcat consume | ratio to bare consume | ratio to EVALSHA -P 64 |");
         output.WriteLine("|---|---:|---|---|---:|---:|---:|");

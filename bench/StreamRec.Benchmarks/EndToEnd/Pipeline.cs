@@ -29,16 +29,20 @@ internal sealed class Pipeline : IAsyncDisposable
     private readonly int _partitions;
     private Task[] _loops = [];
 
-    private Pipeline(EmbeddedKafkaCluster cluster, RedisServerProcess redis, ConnectionMultiplexer connection, EmbeddingService encoder, int partitions, int? fetchWaitMs)
+    private readonly EmbeddedKafkaCluster? _cluster;
+    private readonly ExternalBroker? _externalBroker;
+
+    private Pipeline(EmbeddedKafkaCluster? cluster, ExternalBroker? externalBroker, RedisServerProcess redis, ConnectionMultiplexer connection, EmbeddingService encoder, int partitions, int? fetchWaitMs, int? lingerMs)
     {
         _partitions = partitions;
-        Cluster = cluster;
+        _cluster = cluster;
+        _externalBroker = externalBroker;
         Redis = redis;
         Connection = connection;
         Encoder = encoder;
         Kafka = new KafkaOptions
         {
-            BootstrapServers = cluster.BootstrapServers,
+            BootstrapServers = cluster?.BootstrapServers ?? externalBroker!.BootstrapServers,
             Consumer = new Dictionary<string, string>(EmbeddedKafkaCluster.ConsumerSettings, StringComparer.Ordinal),
         };
         if (fetchWaitMs is { } wait)
@@ -46,9 +50,18 @@ internal sealed class Pipeline : IAsyncDisposable
             // How long the broker may hold a fetch that finds no new data (librdkafka's default is 500 ms).
             Kafka.Consumer["fetch.wait.max.ms"] = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
+
+        if (lingerMs is { } linger)
+        {
+            Kafka.Producer["linger.ms"] = linger.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
     }
 
-    public EmbeddedKafkaCluster Cluster { get; }
+    /// <summary>The broker process's RSS in MiB when it runs in its own process; null when it is in this one.</summary>
+    public double? ExternalBrokerRssMiB() => _externalBroker?.RssMiB();
+
+    /// <summary>The in-process broker (not with an external one).</summary>
+    public EmbeddedKafkaCluster Cluster => _cluster ?? throw new InvalidOperationException("The broker runs in its own process.");
 
     public RedisServerProcess Redis { get; }
 
@@ -70,23 +83,34 @@ internal sealed class Pipeline : IAsyncDisposable
     /// and the encoder; not the stages yet. <paramref name="fetchWaitMs"/> sets every consumer's
     /// fetch.wait.max.ms (null: librdkafka's default).
     /// </summary>
-    public static async Task<Pipeline> StartAsync(int partitions, string modelPath, int? fetchWaitMs = null)
+    public static async Task<Pipeline> StartAsync(int partitions, string modelPath, int? fetchWaitMs = null, int? lingerMs = null, bool externalBroker = false)
     {
-        var cluster = new EmbeddedKafkaCluster();
         var topics = new TopicNames();
-        foreach (var topic in topics.All)
+        EmbeddedKafkaCluster? cluster = null;
+        ExternalBroker? external = null;
+        if (externalBroker)
         {
-            cluster.CreateTopic(topic, partitions);
+            // `streamrec dev-kafka` in a process of its own, so that the broker's logs (up to ~5 MB per
+            // partition) are not in this process's memory.
+            external = await ExternalBroker.StartAsync([.. topics.All.Select(t => $"{t}:{partitions}")]);
+        }
+        else
+        {
+            cluster = new EmbeddedKafkaCluster();
+            foreach (var topic in topics.All)
+            {
+                cluster.CreateTopic(topic, partitions);
+            }
         }
 
         var redis = await RedisServerProcess.StartAsync();
         var connection = await RedisConnector.ConnectAsync(new RedisOptions { Configuration = redis.ConnectionString });
         var encoder = EmbeddingService.Load(new EmbedderOptions { ModelPath = modelPath });
-        return new Pipeline(cluster, redis, connection, encoder, partitions, fetchWaitMs);
+        return new Pipeline(cluster, external, redis, connection, encoder, partitions, fetchWaitMs, lingerMs);
     }
 
-    /// <summary>Starts the four stages.</summary>
-    public async Task StartStagesAsync()
+    /// <summary>Starts the four stages; <paramref name="batchWait"/> replaces every stage's micro-batch wait.</summary>
+    public async Task StartStagesAsync(TimeSpan? batchWait = null)
     {
         var redisOptions = new RedisOptions { Configuration = Redis.ConnectionString };
         async Task<IDatabase> Connect()
@@ -100,6 +124,11 @@ internal sealed class Pipeline : IAsyncDisposable
         var embedder = new EmbedderOptions();
         var drift = new DriftDetectorOptions();
         var recommender = new RecommenderOptions();
+        if (batchWait is { } wait)
+        {
+            ingest.MaxBatchWait = embedder.MicroBatchWait = drift.MicroBatchWait = recommender.MicroBatchWait = wait;
+        }
+
         var embedderDatabase = await Connect();
         var driftDatabase = await Connect();
         var recommenderDatabase = await Connect();
@@ -199,7 +228,8 @@ internal sealed class Pipeline : IAsyncDisposable
             Encoder.Dispose();
             Connection.Dispose();
             Redis.Dispose();
-            Cluster.Dispose();
+            _cluster?.Dispose();
+            _externalBroker?.Dispose();
             Counters.Dispose();
             _stop.Dispose();
         }

@@ -111,7 +111,7 @@ internal sealed class SoakBenchmark : IBenchmark
         await producing;
         load.Flush();
         var drained = pipeline.WaitDrained(() => load.Delivered, TimeSpan.FromSeconds(60));
-        Print(output, minutes, rate, interval, warmupMinutes, population, fetchWait, samples, drained, pipeline.Logs);
+        Print(output, minutes, rate, interval, warmupMinutes, population, fetchWait, external, samples, drained, pipeline.Logs);
         output.WriteLine(external
             ? string.Create(CultureInfo.InvariantCulture, $"The broker ran in its own process (streamrec dev-kafka), RSS {pipeline.ExternalBrokerRssMiB():0} MiB at the end: the RSS above is the pipeline's alone.")
             : "The broker ran in this process: the RSS above includes its logs (up to ~5 MB per partition until retention).");
@@ -125,12 +125,12 @@ internal sealed class SoakBenchmark : IBenchmark
         return double.Parse(line["used_memory:".Length..].Trim(), CultureInfo.InvariantCulture);
     }
 
-    private static void Print(TextWriter output, int minutes, int rate, int interval, double warmupMinutes, int population, int? fetchWait,
+    private static void Print(TextWriter output, int minutes, int rate, int interval, double warmupMinutes, int population, int? fetchWait, bool external,
         List<SoakSample> samples, bool drained, CountingLogger logs)
     {
         string[] stages = ["ingest", "embed", "drift", "recommend"];
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"# Soak: the four stages, the embedded broker and redis-server in one process, {rate:N0} events/s offered for {minutes} min, a sample every {interval} s, {Environment.ProcessorCount} cores; replay users return every {population} passes; fetch.wait.max.ms {(fetchWait is { } w ? w.ToString(CultureInfo.InvariantCulture) : "500")}"));
+            $"# Soak: the four stages in one process, {(external ? "the embedded broker in its own" : "with the embedded broker in it")}, redis-server beside them, {rate:N0} events/s offered for {minutes} min, a sample every {interval} s, {Environment.ProcessorCount} cores; replay users return every {population} passes; fetch.wait.max.ms {(fetchWait is { } w ? w.ToString(CultureInfo.InvariantCulture) : "500")}"));
         output.WriteLine();
         output.WriteLine("| min | events produced | events through drift | events/s (interval) | RSS MiB | GC heap MiB | gen2 GCs | consumer lag (librdkafka) ingest / embed / drift / recommend | backlog (counters) | Redis MiB | warnings+ | event partitions at broker retention |");
         output.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|");

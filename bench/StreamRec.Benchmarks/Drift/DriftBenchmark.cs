@@ -68,9 +68,9 @@ internal sealed class DriftBenchmark : IBenchmark
         var sha = (string)database.Execute("SCRIPT", "LOAD", DriftStateStore.ApplyScript)!;
         // A value of the size the stage writes: position header, a 21-byte model version, the state.
         var value = new string('s', DriftStateRecord.Write(0, 0, ModelVersion, UserDriftStateCodec.Write(UserDriftState.New(Dimension, new DriftParameters()))).Length);
-        var evalsha = RedisBenchmark(redis.Port, repetitions,
+        var evalsha = RedisBenchmarkTool.Rates(redis.Port, repetitions,
             ["-P", "64", "-r", "1000000", "EVALSHA", sha, "1", "streamrec:user:{bench-__rand_int__}", "__rand_int__", "1", value, "86400000"]);
-        var hset = RedisBenchmark(redis.Port, repetitions, ["-P", "64", "-t", "hset"]);
+        var hset = RedisBenchmarkTool.Rates(redis.Port, repetitions, ["-P", "64", "-t", "hset"]);
         database.Execute("FLUSHALL");
 
         // (2) The statistic alone.
@@ -160,30 +160,6 @@ internal sealed class DriftBenchmark : IBenchmark
         }
 
         return Stopwatch.GetElapsedTime(start).TotalSeconds;
-    }
-
-    private static List<double> RedisBenchmark(int port, int repetitions, string[] arguments)
-    {
-        var rates = new List<double>();
-        for (var r = 0; r < repetitions; r++)
-        {
-            var start = new ProcessStartInfo("redis-benchmark") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var argument in (string[])["-p", port.ToString(CultureInfo.InvariantCulture), "-q", "-n", "200000", .. arguments])
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            using var process = Process.Start(start) ?? throw new InvalidOperationException("redis-benchmark did not start");
-            var text = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            // The last line reads "HSET: 1335466.75 requests per second, p50=2.111 msec" (progress lines before it end in \r).
-            var last = text.Replace('\r', '\n').Split('\n').LastOrDefault(l => l.Contains("requests per second", StringComparison.Ordinal))
-                ?? throw new InvalidOperationException($"redis-benchmark printed no rate: {text}");
-            var number = last[..last.IndexOf(" requests per second", StringComparison.Ordinal)].Split(' ')[^1];
-            rates.Add(double.Parse(number, CultureInfo.InvariantCulture));
-        }
-
-        return rates;
     }
 
     private static (double MemoryUsage, double UsedPerKey) BytesPerUser(IDatabase database, string connection)

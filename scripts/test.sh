@@ -38,6 +38,9 @@ for trx in "$results"/*.trx; do
 done
 
 echo
+if [ "$failed" -gt 0 ] || [ "$skipped" -gt 0 ]; then
+  python3 scripts/test-failures.py "$results"/*.trx || true
+fi
 echo "Tests: $passed passed, $failed failed, $skipped skipped"
 if [ "$total" -eq 0 ]; then
   echo "test: no test ran" >&2

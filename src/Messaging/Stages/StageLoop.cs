@@ -166,7 +166,20 @@ public sealed partial class StageLoop(KafkaOptions kafka, StageLoopOptions optio
                 return;
             }
 
-            var result = consumer.Consume(wait);
+            ConsumeResult<byte[]?, byte[]?>? result;
+            try
+            {
+                result = consumer.Consume(wait);
+            }
+            catch (ConsumeException e) when (!e.Error.IsFatal && KafkaFailures.IsTransient(e.Error.Code))
+            {
+                // A fetch that failed (a request timeout, a leader on the move): librdkafka reports it and
+                // fetches again by itself from the same position, so nothing is skipped. Starting the
+                // stage again would only cost the group a rebalance.
+                OnError("consumer", e.Error);
+                continue;
+            }
+
             if (result is null)
             {
                 if (_pending.Count == 0)

@@ -88,8 +88,15 @@ internal sealed class WorkerProcess : IDisposable
             Assert.False(Process.HasExited, $"streamrec run exited ({Process.ExitCodeOrNone})\n{Process.StandardOutput}\n{Process.StandardError}");
             last = await GetAsync(path);
             return last.Status == status && (body is null || body(last.Body));
-        }, timeout, $"{path} to answer {(int)status}");
+        }, timeout, () => $"{path} to answer {(int)status}; it last answered {(int)last.Status}: {last.Body}\n--- process output, last lines:\n{Log(Process.StandardOutput, 60)}");
         return last.Body;
+    }
+
+    /// <summary>The last <paramref name="lines"/> lines of the process's log, without the Kafka clients' own error reports (event 105), which would crowd out the stages' lines in an outage.</summary>
+    private static string Log(string text, int lines)
+    {
+        var kept = text.Split('\n').Where(line => !line.Contains("Worker[105]", StringComparison.Ordinal)).ToArray();
+        return string.Join('\n', kept[Math.Max(0, kept.Length - lines)..]);
     }
 
     public void Dispose()

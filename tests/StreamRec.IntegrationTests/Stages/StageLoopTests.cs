@@ -3,7 +3,9 @@ using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging.Abstractions;
 using StreamRec.IntegrationTests.Infrastructure;
+using StreamRec.Embedded;
 using StreamRec.IntegrationTests.Kafka;
+using StreamRec.Messaging;
 using StreamRec.Messaging.Stages;
 
 namespace StreamRec.IntegrationTests.Stages;
@@ -70,6 +72,41 @@ public sealed class StageLoopTests(EmbeddedKafkaFixture kafka)
 
         Assert.Contains("5", healthy.Values);
         Assert.Equal(Enumerable.Range(0, 10).Select(i => $"{i}"), healthy.Values.Distinct());
+    }
+
+    [Fact]
+    public async Task Failed_fetches_are_fetched_again_without_stopping_the_stage_and_every_record_is_delivered_once_in_order()
+    {
+        const short fetchApi = 1;
+        using var cluster = new EmbeddedKafkaCluster(); // its own: the injected errors must not reach other tests
+        var options = new KafkaOptions
+        {
+            BootstrapServers = cluster.BootstrapServers,
+            Consumer = new Dictionary<string, string>(EmbeddedKafkaCluster.ConsumerSettings, StringComparer.Ordinal),
+        };
+        var input = UniqueNames.Next("loop-in");
+        var output = UniqueNames.Next("loop-out");
+        cluster.CreateTopic(input, partitions: 1);
+        cluster.CreateTopic(output, partitions: 1);
+        var processor = new RecordingProcessor(output);
+        using var stop = new CancellationTokenSource();
+        var loopOptions = new StageLoopOptions { InputTopic = input, GroupId = UniqueNames.Next("group"), MaxBatchSize = 8, MaxBatchWait = TimeSpan.FromMilliseconds(20) };
+        var loop = new StageLoop(options, loopOptions, processor, NullLogger.Instance).RunAsync(stop.Token);
+
+        KafkaTestClients.ProduceAll(options, input, Enumerable.Range(0, 20).Select(i => ("k", $"{i}")));
+        await Eventually.TrueAsync(() => Healthy(loop) && processor.Values.Count == 20, TimeSpan.FromSeconds(30), "the first 20 records processed");
+
+        // The next fetch requests fail the way a busy or moving broker fails them; the loop must ride them out.
+        cluster.PushRequestErrors(fetchApi, ErrorCode.RequestTimedOut, ErrorCode.NotLeaderForPartition, ErrorCode.RequestTimedOut, ErrorCode.LeaderNotAvailable);
+        KafkaTestClients.ProduceAll(options, input, Enumerable.Range(20, 20).Select(i => ("k", $"{i}")));
+        await Eventually.TrueAsync(() => Healthy(loop) && processor.Values.Count >= 40, TimeSpan.FromSeconds(60), () => $"all 40 records processed (so far {processor.Values.Count})");
+
+        Assert.False(loop.IsCompleted, $"the loop ended: {loop.Exception?.GetBaseException().Message}");
+        await stop.CancelAsync();
+        await loop;
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => $"{i}"), processor.Values);
+        var delivered = KafkaTestClients.ReadToEnd(options, output, readCommitted: false, TimeSpan.FromSeconds(30));
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => $"out-{i}"), delivered.Select(r => r.Message.Value));
     }
 
     private (string Input, string Output) Topics(int partitions = 2)

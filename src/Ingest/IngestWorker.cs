@@ -13,6 +13,12 @@ public sealed class IngestWorker(
     protected override Task RunStageAsync(CancellationToken stoppingToken)
     {
         var options = ingest.Value;
+        foreach (var reason in RejectionReasons.All)
+        {
+            // Each reason's series exists before its first rejection: dashboards show 0, and rate() sees the first.
+            StreamRecMetrics.EventsDeadLettered.Add(0, new KeyValuePair<string, object?>("stage", IngestProcessor.Stage), new KeyValuePair<string, object?>("reason", reason));
+        }
+
         var processor = new IngestProcessor(
             new RawEventValidator(options, clock), Pseudonymizer.FromOptions(options), kafka.Value.Topics, clock);
         return new StageLoop(kafka.Value, new StageLoopOptions

@@ -29,6 +29,16 @@ internal static class DriftMetrics
     public static readonly Counter<long> WritesRefused = StreamRecMetrics.Meter.CreateCounter<long>(
         "streamrec_drift_state_writes_refused_total", description: "State writes Redis refused because a newer state of the same partition was stored.");
 
+    /// <summary>Exports the counters at zero, so that their series exist (and rate() sees the first increment) before anything happens.</summary>
+    public static void Start()
+    {
+        Mutations.Add(0);
+        Applied.Add(0);
+        Replayed.Add(0);
+        StateResets.Add(0);
+        WritesRefused.Add(0);
+    }
+
     public static readonly Histogram<double> RedisSeconds = StreamRecMetrics.Meter.CreateHistogram(
         "streamrec_redis_call_seconds", unit: "s",
         description: "Duration of one pipelined Redis call (a batch's loads, writes or catalog reads), by operation.",

@@ -83,6 +83,8 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
         _clock = clock;
         _logger = logger;
         _deadLetters = new DeadLetters(Stage, topics, clock, logger);
+        _deadLetters.Expect(InvalidEmbeddedEvent);
+        DriftMetrics.Start();
         _userCacheCapacity = options.UserCacheCapacity;
         _recentItems = options.RecentItems;
     }

@@ -31,6 +31,8 @@ public sealed class EmbeddingService : IDisposable
         _maxBatchSize = maxBatchSize;
         Model = model;
         Cache = new ItemEmbeddingCache(cacheCapacity, model.Dimension);
+        EmbedderMetrics.CacheHits.Add(0); // the series exist before the first batch
+        EmbedderMetrics.CacheMisses.Add(0);
     }
 
     public EncoderDescription Model { get; }

@@ -42,6 +42,7 @@ public sealed class CatalogProcessor : IBatchProcessor
         _catalog = catalog;
         _logger = logger;
         _deadLetters = new DeadLetters(Stage, topics, clock, logger);
+        _deadLetters.Expect(InvalidCatalogItem);
     }
 
     public string StageName => Stage;

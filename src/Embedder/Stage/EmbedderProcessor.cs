@@ -56,6 +56,8 @@ public sealed class EmbedderProcessor : IBatchProcessor
         _topics = topics;
         _logger = logger;
         _deadLetters = new DeadLetters(Stage, topics, clock, logger);
+        _deadLetters.Expect(InvalidCleanEvent);
+        ItemsWritten.Add(0); // the series exists before the first new item
         _known = new KnownItems(knownItemsCapacity);
     }
 

@@ -14,6 +14,14 @@ public sealed partial class DeadLetters(string stage, TopicNames topics, TimePro
 {
     private readonly KeyValuePair<string, object?> _stageTag = new("stage", stage);
 
+    /// <summary>
+    /// Exports the counter of <paramref name="reason"/> at zero, so that its series exists before the
+    /// first rejection: a dashboard then shows 0 rather than no data, and rate() over it sees the first
+    /// rejection (it cannot see the first sample of a series).
+    /// </summary>
+    public void Expect(string reason) =>
+        StreamRecMetrics.EventsDeadLettered.Add(0, _stageTag, new KeyValuePair<string, object?>("reason", reason));
+
     public OutgoingRecord Reject(ConsumeResult<byte[]?, byte[]?> record, string reason, string detail)
     {
         ArgumentNullException.ThrowIfNull(record);

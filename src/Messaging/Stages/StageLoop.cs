@@ -46,6 +46,10 @@ public sealed partial class StageLoop(KafkaOptions kafka, StageLoopOptions optio
     private async Task LoopAsync(CancellationToken stoppingToken)
     {
         var status = ConsumerStatusRegistry.Register(processor.StageName, options.InputTopic, options.GroupId, TimeProvider.System);
+        // Exported at zero from the start: a dashboard shows 0 rather than no data, and rate() sees the first batch.
+        var stage = new KeyValuePair<string, object?>("stage", processor.StageName);
+        StreamRecMetrics.EventsConsumed.Add(0, stage);
+        StreamRecMetrics.EventsForwarded.Add(0, stage);
         try
         {
             await ConsumeAsync(status, stoppingToken).ConfigureAwait(false);

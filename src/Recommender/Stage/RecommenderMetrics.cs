@@ -18,6 +18,15 @@ internal static class RecommenderMetrics
     public static readonly Counter<long> NoCandidates = StreamRecMetrics.Meter.CreateCounter<long>(
         "streamrec_recommendations_skipped_total", description: "Mutations not answered with a release, by reason (no_candidates: the catalog of the model holds no item of the interest's dimension).");
 
+    /// <summary>Exports the counters at zero for releases made by <paramref name="trigger"/>, so that their series exist (and rate() sees the first increment) before anything happens.</summary>
+    public static void Start(KeyValuePair<string, object?> trigger)
+    {
+        Published.Add(0, trigger);
+        EpsilonSpent.Add(0);
+        BudgetExhausted.Add(0);
+        NoCandidates.Add(0, new KeyValuePair<string, object?>("reason", ReleaseMaker.NoCandidatesReason));
+    }
+
     public static readonly Histogram<double> EventToRecommendation = StreamRecMetrics.Meter.CreateHistogram(
         "streamrec_event_to_recommendation_seconds", unit: "s",
         description: "From the triggering event's record time (set when the event entered the pipeline) to the publication of its release.",

@@ -44,6 +44,8 @@ public sealed class RecommenderProcessor : IBatchProcessor
         _clock = clock;
         _logger = logger;
         _deadLetters = new DeadLetters(Stage, topics, clock, logger);
+        _deadLetters.Expect(InvalidMutation);
+        RecommenderMetrics.Start(TriggerTag);
     }
 
     public string StageName => Stage;

@@ -33,6 +33,9 @@ public sealed class ReleaseMaker
 
     public const string ScoresMechanism = LaplaceRelease.MechanismName;
 
+    /// <summary>The <c>reason</c> label of <c>streamrec_recommendations_skipped_total</c> when the catalog holds no candidate.</summary>
+    public const string NoCandidatesReason = "no_candidates";
+
     private readonly RecommenderOptions _options;
     private readonly ItemCatalogCache _catalog;
     private readonly PrivacyLedger _ledger;
@@ -113,7 +116,7 @@ public sealed class ReleaseMaker
 
         if (catalog.Items.Count == 0)
         {
-            RecommenderMetrics.NoCandidates.Add(1, new KeyValuePair<string, object?>("reason", "no_candidates"));
+            RecommenderMetrics.NoCandidates.Add(1, new KeyValuePair<string, object?>("reason", NoCandidatesReason));
             return new ReleaseResult(ReleaseStatus.NoCandidates, null);
         }
 

@@ -39,6 +39,7 @@ public sealed class ScheduledRecommenderWorker(
         using var connection = await RedisConnector.ConnectAsync(redis.Value).ConfigureAwait(false);
         var database = connection.GetDatabase();
         var releases = ReleaseMaker.ForRedis(options, database, clock, logger);
+        RecommenderMetrics.Start(TriggerTag);
         var schedule = new ScheduledReleaser(releases, database, options.ScheduleInterval, clock);
         using var producer = new ProducerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Producer(kafka.Value)).Build();
         var slot = schedule.CurrentSlot;

@@ -4,7 +4,7 @@ namespace StreamRec.IntegrationTests.Deployment;
 /// The chart's PrometheusRule, as rendered, run by Prometheus' own rule engine (<c>promtool test
 /// rules</c>) over synthetic series: each alert fires on its condition, with the labels and the
 /// annotation text an operator will read, and stays silent on the look-alikes (a high but steady lag,
-/// a normal dead-letter share, a steady exhaustion rate, another namespace).
+/// a normal dead-letter share, a steady exhaustion rate, a single stage restart, another namespace).
 /// </summary>
 public sealed class AlertRuleTests
 {
@@ -18,7 +18,7 @@ public sealed class AlertRuleTests
         var check = await ChartTools.RunAsync("promtool", null, ["check", "rules", rules.Path]);
 
         Assert.True(check.Succeeded, check.Describe());
-        Assert.Contains("SUCCESS: 5 rules found", check.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("SUCCESS: 6 rules found", check.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -56,6 +56,13 @@ public sealed class AlertRuleTests
                     values: '0x60'
                   - series: 'streamrec_ready{namespace="streamrec",service="demo-streamrec-drift-detector",pod="demo-streamrec-drift-detector-7d9f-x2",check="kafka"}'
                     values: '1x60'
+                  # Restarts: drift restarts after a Redis failure every minute; ingest once (a routine Redis restart).
+                  - series: 'streamrec_stage_restarts_total{namespace="streamrec",service="demo-streamrec-drift-detector",pod="demo-streamrec-drift-detector-7d9f-x2",stage="drift",reason="redis"}'
+                    values: '0+1x60'
+                  - series: 'streamrec_stage_restarts_total{namespace="streamrec",service="demo-streamrec-ingest",pod="demo-streamrec-ingest-5c8b-q7",stage="ingest",reason="redis"}'
+                    values: '0x10 1x50'
+                  - series: 'streamrec_stage_restarts_total{namespace="streamrec",service="demo-streamrec-ingest",pod="demo-streamrec-ingest-5c8b-q7",stage="ingest",reason="kafka"}'
+                    values: '0x60'
                 alert_rule_test:
                   - eval_time: 40m
                     alertname: StreamRecConsumerLagGrowing
@@ -80,6 +87,15 @@ public sealed class AlertRuleTests
                         exp_annotations:
                           summary: StreamRec Deployment demo-streamrec-embedder has pods that are not ready
                           description: "demo-streamrec-embedder has had fewer ready replicas than desired for 10m (kube-state-metrics). /readyz of its pods says which check fails. See docs/operations.md, StreamRecPodsNotReady."
+                  - eval_time: 30m
+                    alertname: StreamRecStageRestarting
+                    exp_alerts:
+                      - exp_labels: { stage: drift, reason: redis, {{Team}} }
+                        exp_annotations:
+                          summary: StreamRec stage drift keeps restarting
+                          description: "Stage drift restarted itself about 15 times in 15m after transient redis failures: its redis connection keeps failing, and each restart replays uncommitted records and rebalances the group. See docs/operations.md, StreamRecStageRestarting."
+                  - eval_time: 6m
+                    alertname: StreamRecStageRestarting # 3 restarts since 3m: not yet for 5m
                   - eval_time: 30m
                     alertname: StreamRecReadinessCheckFailing
                     exp_alerts:

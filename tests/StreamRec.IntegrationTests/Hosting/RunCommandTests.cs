@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using StreamRec.Contracts;
 using StreamRec.Embedded;
+using StreamRec.Ingest;
 using StreamRec.IntegrationTests.Embedding;
 using StreamRec.IntegrationTests.Infrastructure;
 using StreamRec.IntegrationTests.Kafka;
@@ -61,6 +62,64 @@ public sealed class RunCommandTests(EmbeddedKafkaFixture kafka)
         await worker.Process.WaitForExitAsync(TimeSpan.FromSeconds(60));
         Assert.True(worker.Process.ExitCode == 0, $"exit {worker.Process.ExitCode}\n{worker.Process.StandardOutput}\n{worker.Process.StandardError}");
         Assert.Contains("Stage drift stopped", worker.Process.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Before_any_event_every_counter_a_dashboard_or_alert_reads_is_exported_at_zero()
+    {
+        // rate() and increase() cannot see the first sample of a series: a counter that appears only at
+        // its first increment loses that increment, and its panel shows "no data" until then.
+        var prefix = UniqueNames.Next("zero") + "-";
+        CreateTopics(prefix);
+        using var redis = await RedisServerProcess.StartAsync();
+        using var encoder = new TestEncoder(prefix + "model");
+        using var worker = WorkerProcess.Start("ingest,embed,drift,recommend", kafka.Cluster.BootstrapServers, redis.ConnectionString, prefix, encoder.ModelPath);
+        await worker.WaitForAsync("/readyz", HttpStatusCode.OK, Deadline);
+        var expected = new List<(string Name, string[] Labels)>();
+        foreach (var stage in new[] { "ingest", "embed", "drift", "recommend" })
+        {
+            expected.Add(("streamrec_events_consumed_total", [$"stage=\"{stage}\""]));
+            expected.Add(("streamrec_events_forwarded_total", [$"stage=\"{stage}\""]));
+            expected.Add(("streamrec_stage_restarts_total", [$"stage=\"{stage}\"", "reason=\"kafka\""]));
+        }
+
+        expected.AddRange(RejectionReasons.All.Select(r => ("streamrec_events_dead_lettered_total", new[] { "stage=\"ingest\"", $"reason=\"{r}\"" })));
+        expected.AddRange(new[] { "embed", "drift", "recommend" }.Select(s => ("streamrec_events_dead_lettered_total", new[] { $"stage=\"{s}\"" })));
+        expected.AddRange(new[]
+        {
+            "streamrec_embed_cache_hits_total", "streamrec_embed_cache_misses_total", "streamrec_embed_items_written_total",
+            "streamrec_mutations_total", "streamrec_drift_events_applied_total", "streamrec_drift_events_replayed_total",
+            "streamrec_drift_state_resets_total", "streamrec_drift_state_writes_refused_total",
+            "streamrec_privacy_epsilon_spent_total", "streamrec_privacy_budget_exhausted_total",
+        }.Select(name => (name, Array.Empty<string>())));
+        expected.Add(("streamrec_recommendations_published_total", ["trigger=\"mutation\""]));
+        expected.Add(("streamrec_recommendations_skipped_total", ["reason=\"no_candidates\""]));
+
+        var text = "";
+        List<string> missing = [];
+        await Eventually.TrueAsync(async () =>
+        {
+            text = (await worker.GetAsync("/metrics")).Body;
+            var lines = text.Split('\n');
+            missing = [.. expected.Where(e => !lines.Any(line => IsZero(line, e.Name, e.Labels))).Select(e => $"{e.Name}{{{string.Join(",", e.Labels)}}}")];
+            return missing.Count == 0;
+        }, TimeSpan.FromSeconds(10), () => $"every counter at 0; missing: {string.Join(", ", missing)}\n--- /metrics ---\n{text}");
+
+        worker.Process.Terminate();
+        await worker.Process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(0, worker.Process.ExitCode);
+    }
+
+    /// <summary>A sample line of <paramref name="name"/> carrying every one of <paramref name="labels"/>, with the value 0.</summary>
+    private static bool IsZero(string line, string name, string[] labels)
+    {
+        if (!line.StartsWith(name, StringComparison.Ordinal) || line.Length == name.Length || line[name.Length] is not ('{' or ' '))
+        {
+            return false;
+        }
+
+        var value = line[(line.LastIndexOf(' ') + 1)..];
+        return value == "0" && labels.All(label => line.Contains(label, StringComparison.Ordinal));
     }
 
     [Fact]

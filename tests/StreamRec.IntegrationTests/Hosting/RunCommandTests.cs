@@ -18,14 +18,10 @@ public sealed class RunCommandTests(EmbeddedKafkaFixture kafka)
     [Fact]
     public async Task A_worker_running_all_stages_serves_metrics_that_pass_promtool_exports_OTLP_and_stops_cleanly_on_SIGTERM()
     {
-        var prefix = UniqueNames.Next("run") + "-";
-        CreateTopics(prefix);
-        using var redis = await RedisServerProcess.StartAsync();
-        using var encoder = new TestEncoder(prefix + "model");
         using var otlp = new OtlpReceiver();
-        using var worker = WorkerProcess.Start("ingest,embed,drift,recommend", kafka.Cluster.BootstrapServers, redis.ConnectionString, prefix, encoder.ModelPath,
+        using var run = await StartAllStagesAsync("run",
             $"--Observability:Otlp:Endpoint={otlp.MetricsEndpoint}", "--Observability:Otlp:Protocol=http/protobuf", "--Observability:Otlp:ExportInterval=00:00:01");
-        await worker.WaitForAsync("/readyz", HttpStatusCode.OK, Deadline);
+        var (prefix, worker) = (run.Prefix, run.Worker);
 
         var users = Enumerable.Range(0, 3).Select(u => $"{prefix}person-{u}").ToList();
         var records = users.SelectMany(user => Enumerable.Range(0, 60).Select(i => (user, Json(new RawEvent
@@ -69,12 +65,8 @@ public sealed class RunCommandTests(EmbeddedKafkaFixture kafka)
     {
         // rate() and increase() cannot see the first sample of a series: a counter that appears only at
         // its first increment loses that increment, and its panel shows "no data" until then.
-        var prefix = UniqueNames.Next("zero") + "-";
-        CreateTopics(prefix);
-        using var redis = await RedisServerProcess.StartAsync();
-        using var encoder = new TestEncoder(prefix + "model");
-        using var worker = WorkerProcess.Start("ingest,embed,drift,recommend", kafka.Cluster.BootstrapServers, redis.ConnectionString, prefix, encoder.ModelPath);
-        await worker.WaitForAsync("/readyz", HttpStatusCode.OK, Deadline);
+        using var run = await StartAllStagesAsync("zero");
+        var worker = run.Worker;
         var expected = new List<(string Name, string[] Labels)>();
         foreach (var stage in new[] { "ingest", "embed", "drift", "recommend" })
         {
@@ -211,4 +203,35 @@ public sealed class RunCommandTests(EmbeddedKafkaFixture kafka)
     }
 
     private static string Json(RawEvent e) => JsonSerializer.Serialize(e, ContractsJsonContext.Default.RawEvent);
+
+    private async Task<AllStages> StartAllStagesAsync(string name, params string[] settings)
+    {
+        var prefix = UniqueNames.Next(name) + "-";
+        CreateTopics(prefix);
+        var redis = await RedisServerProcess.StartAsync();
+        var encoder = new TestEncoder(prefix + "model");
+        var run = new AllStages(prefix, redis, encoder,
+            WorkerProcess.Start("ingest,embed,drift,recommend", kafka.Cluster.BootstrapServers, redis.ConnectionString, prefix, encoder.ModelPath, settings));
+        try
+        {
+            await run.Worker.WaitForAsync("/readyz", HttpStatusCode.OK, Deadline);
+            return run;
+        }
+        catch
+        {
+            run.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A <c>streamrec run</c> of all four stages on topics of its own, with its own redis-server and encoder model, once ready.</summary>
+    private sealed record AllStages(string Prefix, RedisServerProcess Redis, TestEncoder Encoder, WorkerProcess Worker) : IDisposable
+    {
+        public void Dispose()
+        {
+            Worker.Dispose();
+            Encoder.Dispose();
+            Redis.Dispose();
+        }
+    }
 }

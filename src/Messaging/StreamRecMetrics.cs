@@ -13,8 +13,11 @@ public static class StreamRecMetrics
     public static readonly Meter Meter = new(MeterName);
 
     /// <summary>
-    /// Records a stage consumed and fully handled (outputs acknowledged, offset stored), by stage. For every
-    /// stage: consumed = forwarded + dead-lettered.
+    /// Records a stage consumed and fully handled (outputs acknowledged, offset stored), by stage. For
+    /// Ingest: consumed = forwarded + dead-lettered, except that forwarded and dead-lettered count
+    /// processing: a batch processed but never completed (dropped by an in-process restart, or with a
+    /// partition the group took away while its output was in flight) is counted there, and again when
+    /// it is replayed, but not here.
     /// </summary>
     public static readonly Counter<long> EventsConsumed = Meter.CreateCounter<long>(
         "streamrec_events_consumed_total", unit: null, description: "Records consumed from a stage's input topic.");

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a Debian 12 machine (as root, with the .NET SDK already there) for StreamRec. Idempotent: each
 # step checks first and does nothing when its result is already in place.
-#   1. Debian packages: librdkafka1 (Kafka client library), kcat (Kafka CLI), redis-server and
+#   1. Debian packages: kcat (Kafka CLI; StreamRec's own Kafka client library comes with the
+#      Confluent.Kafka NuGet package), redis-server and
 #      redis-tools, python3-rdata (reads the MovieLens data set), npm (fetches ONNX Runtime and the
 #      dashboard type check's packages), prometheus (the server and promtool, used by the tests), and
 #      the offline Helm chart test tools: Go + Sprig + YAML libraries (tools/helm-render), yamllint,
@@ -16,7 +17,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
-packages=(librdkafka1 kcat redis-server redis-tools python3-rdata prometheus
+packages=(kcat redis-server redis-tools python3-rdata prometheus
   golang-go golang-github-masterminds-sprig-dev golang-k8s-sigs-yaml-dev golang-gopkg-yaml.v3-dev
   yamllint shellcheck)
 sudo_cmd=()

@@ -8,12 +8,11 @@ namespace StreamRec.Messaging;
 /// few settings the workers' correctness rests on, which nothing overrides: idempotent producers, offsets
 /// stored by the application only after a record is fully processed.
 /// <para>
-/// Assignment is eager (round-robin), not cooperative-sticky, for a measured reason: with Confluent.Kafka
-/// 1.9.3 on librdkafka 2.0.2, when a cooperative member's partitions are LOST (it missed a rebalance
-/// deadline), Confluent's rebalance callback calls the eager Unassign(), librdkafka rejects it ("Changes
-/// to the current assignment must be made using incremental_assign() ... when rebalance protocol type is
-/// COOPERATIVE") and the exception, thrown on the native callback, kills the process. Seen in
-/// tests/StreamRec.IntegrationTests/Kafka/ConsumerGroupTests against the embedded broker.
+/// Assignment is cooperative-sticky by default: a member joining or leaving moves only the partitions
+/// that change owner, and the others keep streaming through the rebalance (the measurement behind this
+/// choice is in docs/operations.md, "Consumer group rebalancing"). Eager strategies (range, roundrobin)
+/// and KIP-848's consumer protocol (<c>group.protocol=consumer</c>, whose assignor is chosen by the
+/// broker) may be set through <see cref="KafkaOptions.Consumer"/>; the stage loop honours all three.
 /// </para>
 /// </summary>
 public static class KafkaClientConfigs
@@ -21,7 +20,6 @@ public static class KafkaClientConfigs
     public static ProducerConfig Producer(KafkaOptions options, string? transactionalId = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        KafkaNativeLibrary.EnsureLoaded();
         var config = new ProducerConfig
         {
             LingerMs = 5,
@@ -45,17 +43,21 @@ public static class KafkaClientConfigs
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(groupId);
-        KafkaNativeLibrary.EnsureLoaded();
         var config = new ConsumerConfig
         {
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnableAutoCommit = true,
             AutoCommitIntervalMs = 1000,
-            PartitionAssignmentStrategy = PartitionAssignmentStrategy.RoundRobin,
             // Broker connection state and per-partition lag for /readyz and streamrec_consumer_lag.
             StatisticsIntervalMs = 5000,
         };
         Apply(config, options.Client, options.Consumer);
+        // The consumer protocol refuses a client-side assignor (the broker assigns), so the default
+        // applies to the classic protocol only.
+        if (config.GroupProtocol != GroupProtocol.Consumer && config.PartitionAssignmentStrategy is null)
+        {
+            config.PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky;
+        }
 
         config.BootstrapServers = options.BootstrapServers;
         config.GroupId = groupId;

@@ -28,9 +28,51 @@ public sealed class KafkaOptionsValidator : IValidateOptions<KafkaOptions>
             }
         }
 
+        Refuse(options.Client, "Client", consumer: true, errors);
+        Refuse(options.Client, "Client", consumer: false, errors);
+        Refuse(options.Consumer, "Consumer", consumer: true, errors);
+        Refuse(options.Producer, "Producer", consumer: false, errors);
         Probe(options.Client, "Client", options.Producer, "Producer", consumer: false, errors);
         Probe(options.Client, "Client", options.Consumer, "Consumer", consumer: true, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>
+    /// Settings that the stage loop's guarantees rest on, with the values it can honour (none: the key may
+    /// not be passed through) and why. <see cref="KafkaClientConfigs"/> would override them anyway; refusing
+    /// them at start says so, where a silent override would leave the operator believing otherwise.
+    /// </summary>
+    private static readonly Dictionary<string, (string[] Values, string Why)> ConsumerRules = new(StringComparer.Ordinal)
+    {
+        ["enable.auto.offset.store"] = (["false"], "a stage stores an input offset only after the record's outputs are acknowledged and its state is written"),
+        ["enable.auto.commit"] = (["true"], "a stage relies on librdkafka committing the stored offsets in the background"),
+        ["group.id"] = ([], "each stage consumes as its own group (the stage's GroupId setting)"),
+        ["bootstrap.servers"] = ([], "set Kafka:BootstrapServers"),
+    };
+
+    private static readonly Dictionary<string, (string[] Values, string Why)> ProducerRules = new(StringComparer.Ordinal)
+    {
+        ["enable.idempotence"] = (["true"], "retries must never duplicate or reorder a user's records"),
+        ["acks"] = (["all", "-1"], "an output counts as delivered only when every in-sync replica has it"),
+        ["transactional.id"] = ([], "stages do not use transactions: they are idempotent by offset and event id"),
+        ["bootstrap.servers"] = ([], "set Kafka:BootstrapServers"),
+    };
+
+    private static void Refuse(Dictionary<string, string> settings, string group, bool consumer, List<string> errors)
+    {
+        var rules = consumer ? ConsumerRules : ProducerRules;
+        foreach (var (key, value) in settings)
+        {
+            if (rules.TryGetValue(key, out var rule) && !rule.Values.Contains(value.Trim(), StringComparer.OrdinalIgnoreCase))
+            {
+                var allowed = rule.Values.Length == 0 ? "it cannot be set here" : $"only '{string.Join("' or '", rule.Values)}' is accepted";
+                var error = $"{KafkaOptions.SectionName}:{group}:{key} cannot be honoured by the stages ({allowed}): {rule.Why}.";
+                if (!errors.Contains(error))
+                {
+                    errors.Add(error);
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -46,7 +88,6 @@ public sealed class KafkaOptionsValidator : IValidateOptions<KafkaOptions>
             return;
         }
 
-        KafkaNativeLibrary.EnsureLoaded();
         var config = new ClientConfig();
         foreach (var (key, value) in shared.Concat(specific))
         {

@@ -127,7 +127,7 @@ public static partial class DemoCommand
             cluster.CreateTopic(topic, settings.Partitions);
         }
 
-        Console.WriteLine($"demo: embedded Kafka broker at {cluster.BootstrapServers} (librdkafka {KafkaNativeLibrary.Version}), {topics.All.Count} topics.");
+        Console.WriteLine($"demo: embedded Kafka broker at {cluster.BootstrapServers} (librdkafka {Confluent.Kafka.Library.VersionString}), {topics.All.Count} topics.");
         using var redis = await RedisServerProcess.StartAsync(cancellationToken: cancellationToken);
         using var connection = await RedisConnector.ConnectAsync(new RedisOptions { Configuration = redis.ConnectionString });
         var ping = await connection.GetDatabase().PingAsync();

@@ -58,7 +58,7 @@ public static class DevKafkaCommand
                 cluster.CreateTopic(topic.Name, topic.Partitions);
             }
 
-            Console.WriteLine($"Embedded Kafka broker ({cluster.BrokerCount} broker(s), librdkafka {KafkaNativeLibrary.Version}) listening.");
+            Console.WriteLine($"Embedded Kafka broker ({cluster.BrokerCount} broker(s), librdkafka {Confluent.Kafka.Library.VersionString}) listening.");
             Console.WriteLine($"bootstrap.servers={cluster.BootstrapServers}");
             foreach (var topic in requested)
             {

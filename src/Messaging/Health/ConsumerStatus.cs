@@ -11,7 +11,7 @@ namespace StreamRec.Messaging.Health;
 /// </summary>
 public sealed class ConsumerStatus
 {
-    private volatile Snapshot _state = new(false, 0, null, false, new Dictionary<int, long>());
+    private volatile Snapshot _state = new(false, new HashSet<int>(), null, false, new Dictionary<int, long>());
 
     internal ConsumerStatus(string stage, string topic, string groupId, TimeProvider clock)
     {
@@ -30,7 +30,7 @@ public sealed class ConsumerStatus
     /// <summary>True from the group's assignment until it is revoked or lost (also with zero partitions: more members than partitions).</summary>
     public bool HasAssignment => _state.HasAssignment;
 
-    public int AssignedPartitions => _state.AssignedPartitions;
+    public int AssignedPartitions => _state.Partitions.Count;
 
     /// <summary>When the latest statistics arrived; null before the first.</summary>
     public DateTimeOffset? StatisticsAt => _state.StatisticsAt;
@@ -43,12 +43,34 @@ public sealed class ConsumerStatus
 
     private TimeProvider Clock { get; }
 
-    internal void Assigned(int partitions) =>
-        _state = _state with { HasAssignment = true, AssignedPartitions = partitions };
+    /// <summary>
+    /// Partitions given to this consumer. Under cooperative assignment (cooperative-sticky, or KIP-848's
+    /// consumer protocol) a rebalance hands over only the partitions that move, so they add to those
+    /// held; under eager assignment everything was revoked first. An assignment of nothing still counts
+    /// (more members than partitions).
+    /// </summary>
+    internal void Assigned(IEnumerable<int> partitions)
+    {
+        var held = new HashSet<int>(_state.Partitions);
+        held.UnionWith(partitions);
+        _state = _state with { HasAssignment = true, Partitions = held };
+    }
 
-    /// <summary>Revoked or lost: the consumer holds nothing until the next assignment.</summary>
+    /// <summary>
+    /// Partitions taken away in a rebalance. When nothing is left the consumer waits for the rebalance's
+    /// next assignment; when some are left (cooperative) it goes on with them.
+    /// </summary>
+    internal void Revoked(IEnumerable<int> partitions)
+    {
+        var held = new HashSet<int>(_state.Partitions);
+        held.ExceptWith(partitions);
+        var lag = _state.Lag.Where(l => held.Contains(l.Key)).ToDictionary(l => l.Key, l => l.Value);
+        _state = _state with { HasAssignment = held.Count > 0, Partitions = held, Lag = lag };
+    }
+
+    /// <summary>Lost (the group moved on without this member) or closed: the consumer holds nothing until the next assignment.</summary>
     internal void Unassigned() =>
-        _state = _state with { HasAssignment = false, AssignedPartitions = 0, Lag = new Dictionary<int, long>() };
+        _state = _state with { HasAssignment = false, Partitions = new HashSet<int>(), Lag = new Dictionary<int, long>() };
 
     /// <summary>Reads librdkafka's statistics JSON (STATISTICS.md): broker states and per-partition lag of this topic.</summary>
     internal void OnStatistics(string json)
@@ -114,5 +136,5 @@ public sealed class ConsumerStatus
     private static long Read(JsonElement partition, string name) =>
         partition.TryGetProperty(name, out var value) && value.TryGetInt64(out var number) ? number : -1;
 
-    private sealed record Snapshot(bool HasAssignment, int AssignedPartitions, DateTimeOffset? StatisticsAt, bool BrokerUp, IReadOnlyDictionary<int, long> Lag);
+    private sealed record Snapshot(bool HasAssignment, IReadOnlySet<int> Partitions, DateTimeOffset? StatisticsAt, bool BrokerUp, IReadOnlyDictionary<int, long> Lag);
 }

@@ -17,8 +17,9 @@ namespace StreamRec.Messaging.Stages;
 /// delivery stops the stage before that batch's offsets are stored.</item>
 /// </list>
 /// A rebalance happens only inside Consume. The revoked handler waits for the outputs in flight, stores
-/// and commits their offsets, and drops the batch being filled (the next owner reads it again from the
-/// committed offset); the lost handler stores nothing. A crash at any point therefore replays, never
+/// and commits their offsets, and drops the revoked partitions' records from the batch being filled (the
+/// next owner reads them again from the committed offset; under cooperative assignment the records of the
+/// partitions kept stay in the batch); the lost handler stores nothing. A crash at any point therefore replays, never
 /// skips: downstream stages are idempotent by offset and event id.
 /// <para>
 /// A processor that keeps state outside Kafka (<see cref="IStatefulBatchProcessor"/>) writes it after
@@ -71,23 +72,28 @@ public sealed partial class StageLoop(KafkaOptions kafka, StageLoopOptions optio
             .SetStatisticsHandler((_, json) => status.OnStatistics(json))
             .SetPartitionsAssignedHandler((_, partitions) =>
             {
-                status.Assigned(partitions.Count);
+                status.Assigned(partitions.Select(p => p.Partition.Value));
                 LogAssigned(logger, processor.StageName, partitions.Count);
             })
             .SetPartitionsRevokedHandler((c, partitions) =>
             {
-                status.Unassigned();
-                LogRevoked(logger, processor.StageName, partitions.Count, _pending.Count);
-                _pending.Clear();
+                var revoked = partitions.Select(p => p.TopicPartition).ToHashSet();
+                status.Revoked(revoked.Select(p => p.Partition.Value));
+                // Only the revoked partitions' records in hand go back to the group: under cooperative
+                // assignment the others stay with this member, and dropping them would skip them when
+                // a later batch stores offsets past them.
+                var dropped = _pending.RemoveAll(r => revoked.Contains(r.TopicPartition));
+                LogRevoked(logger, processor.StageName, partitions.Count, dropped);
                 if (_failed)
                 {
                     // Closing after a failure: nothing more is completed or stored; the next owner replays it.
                     _inFlight.Clear();
-                    _stateful?.PartitionsLost([.. partitions.Select(p => p.TopicPartition)]);
+                    _stateful?.PartitionsLost(revoked);
                     return;
                 }
 
-                // What was processed belongs to us until its offsets are committed: finish it first.
+                // What was processed belongs to us until its offsets are committed: finish it first (the
+                // batches in flight of the partitions kept are finished too; that only stores them early).
                 // librdkafka's rebalance callback is synchronous, and the partitions must not move
                 // before the state and offsets are written, so this is the one place that blocks on it.
                 DrainInFlightAsync(c, store: true).GetAwaiter().GetResult();
@@ -99,10 +105,12 @@ public sealed partial class StageLoop(KafkaOptions kafka, StageLoopOptions optio
                     c.TryCommit();
                 }
 
-                _stateful?.PartitionsRevoked([.. partitions.Select(p => p.TopicPartition)]);
+                _stateful?.PartitionsRevoked(revoked);
             })
             .SetPartitionsLostHandler((c, partitions) =>
             {
+                // librdkafka declares the whole assignment lost at once (a missed session or poll
+                // deadline), under either protocol: everything in hand and in flight goes.
                 status.Unassigned();
                 LogLost(logger, processor.StageName, partitions.Count, _pending.Count);
                 _pending.Clear();

@@ -142,6 +142,7 @@ public sealed class RunCommandTests(EmbeddedKafkaFixture kafka)
     [InlineData("--Recommender:EpsilonSelection=-1", "Recommender:EpsilonSelection")]
     [InlineData("--Recommender:TopK=ten", "Recommender:TopK")]
     [InlineData("--Kafka:Client:security.protocol=carrier-pigeon", "Kafka:Client:security.protocol")]
+    [InlineData("--Kafka:Consumer:enable.auto.offset.store=true", "Kafka:Consumer:enable.auto.offset.store")]
     [InlineData("--Observability:Port=70000", "Observability:Port")]
     [InlineData("--Kafak:BootstrapServers=x:1", "Kafak")]
     public async Task Invalid_configuration_stops_the_process_with_exit_code_2_naming_the_key(string setting, string key)

@@ -29,14 +29,15 @@ public sealed class TransactionTests(EmbeddedKafkaFixture kafka)
 
     /// <summary>
     /// Pins the limits of the EMBEDDED broker's transactions, which StreamRec must never rely on. In
-    /// librdkafka 2.0.2's mock cluster (src/rdkafka_mock_handlers.c) transactions are protocol only:
-    /// TxnOffsetCommit validates and answers but stores no offset, EndTxn writes no commit/abort markers,
-    /// and Fetch always returns an empty AbortedTransactions list with LastStableOffset = high watermark.
-    /// So a read_committed consumer sees records of aborted transactions, and offsets sent with a
-    /// committed transaction are not committed for the group. A real Kafka cluster does both. StreamRec's
-    /// stages get exactly-once effects from idempotent, offset-keyed state updates and id-based
-    /// deduplication instead. If a future librdkafka implements these, this test fails, and transactional
-    /// isolation can then be tested here for real.
+    /// librdkafka 2.16.0's mock cluster (src/rdkafka_mock_handlers.c) transactions are still protocol
+    /// only for ordinary consumers: TxnOffsetCommit validates and answers but stores no offset, and Fetch
+    /// returns no aborted transactions with LastStableOffset = high watermark, so a read_committed
+    /// consumer sees records of aborted transactions, and offsets sent with a committed transaction are
+    /// not committed for the group. The transaction support added to the mock in 2.15 serves share
+    /// groups (KIP-932) only. A real Kafka cluster does both. StreamRec's stages get exactly-once effects
+    /// from idempotent, offset-keyed state updates and id-based deduplication instead. If a future
+    /// librdkafka implements these, this test fails, and transactional isolation can then be tested here
+    /// for real.
     /// </summary>
     [Fact]
     public void Embedded_broker_transactions_neither_hide_aborted_records_nor_store_offsets()

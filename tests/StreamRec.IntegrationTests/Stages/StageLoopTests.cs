@@ -109,6 +109,38 @@ public sealed class StageLoopTests(EmbeddedKafkaFixture kafka)
         Assert.Equal(Enumerable.Range(0, 40).Select(i => $"out-{i}"), delivered.Select(r => r.Message.Value));
     }
 
+    [Fact]
+    public async Task A_cooperative_rebalance_keeps_the_records_in_hand_of_the_partitions_that_stay_and_none_is_skipped()
+    {
+        const int partitions = 8;
+        const int records = 800;
+        var (input, output) = Topics(partitions);
+        var group = UniqueNames.Next("group");
+        KafkaTestClients.ProduceAll(kafka.Options, input, Enumerable.Range(0, records).Select(i => ($"k{i}", $"{i}")));
+        var first = new RecordingProcessor(output);
+        var second = new RecordingProcessor(output);
+        using var stop = new CancellationTokenSource();
+        // The first member's batch stays open for 10 s after its first record: when the second member
+        // joins, it holds records of every partition in hand, and the rebalance takes half of them away.
+        var firstLoop = Start(input, first, maxBatchSize: 100_000, TimeSpan.FromSeconds(10), stop.Token, group);
+        await Eventually.TrueAsync(() => Healthy(firstLoop) && Members(input, group) is [{ AssignedPartitions: partitions }],
+            TimeSpan.FromSeconds(30), "the first member to be assigned every partition");
+
+        var secondLoop = Start(input, second, maxBatchSize: 100_000, TimeSpan.FromMilliseconds(50), stop.Token, group);
+        await Eventually.TrueAsync(() => Healthy(firstLoop) && Healthy(secondLoop) && first.Values.Count + second.Values.Count >= records,
+            TimeSpan.FromSeconds(90), () => $"all {records} records processed by the two members (so far {first.Values.Count} + {second.Values.Count})");
+        await stop.CancelAsync();
+        await Task.WhenAll(firstLoop, secondLoop);
+
+        // Both members worked: the partitions were shared while the first one's batch was open.
+        Assert.True(first.Values.Count > 0 && second.Values.Count > 0, $"one member processed nothing ({first.Values.Count} + {second.Values.Count}): no rebalance");
+        Assert.Equal(Enumerable.Range(0, records).Select(i => $"{i}").Order(StringComparer.Ordinal),
+            first.Values.Concat(second.Values).Distinct().Order(StringComparer.Ordinal));
+    }
+
+    private static List<StreamRec.Messaging.Health.ConsumerStatus> Members(string input, string group) =>
+        [.. StreamRec.Messaging.Health.ConsumerStatusRegistry.Current.Where(c => c.Topic == input && c.GroupId == group)];
+
     private (string Input, string Output) Topics(int partitions = 2)
     {
         var input = UniqueNames.Next("loop-in");

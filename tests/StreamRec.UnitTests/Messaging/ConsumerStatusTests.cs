@@ -31,7 +31,7 @@ public sealed class ConsumerStatusTests
     public void Lag_is_read_for_the_assigned_partitions_of_its_topic_from_stored_offsets_else_committed_ones_else_the_partition_size()
     {
         var status = new ConsumerStatus("drift", "in", "g", TimeProvider.System);
-        status.Assigned(2);
+        status.Assigned([0, 1, 3, 4]);
 
         status.OnStatistics(Statistics);
 
@@ -58,7 +58,42 @@ public sealed class ConsumerStatusTests
     {
         var status = new ConsumerStatus("drift", "in", "g", TimeProvider.System);
         Assert.False(status.HasAssignment);
-        status.Assigned(2);
+        status.Assigned([0, 1]);
+        status.OnStatistics(Statistics);
+
+        status.Revoked([0, 1]);
+
+        Assert.False(status.HasAssignment);
+        Assert.Equal(0, status.AssignedPartitions);
+        Assert.Empty(status.Lag);
+        status.OnStatistics(Statistics); // statistics between revoke and assign report no lag of partitions not held
+        Assert.Empty(status.Lag);
+        status.Assigned([]); // more members than partitions: an assignment of nothing is still an assignment
+        Assert.True(status.HasAssignment);
+    }
+
+    [Fact]
+    public void A_cooperative_rebalance_moves_only_the_revoked_partitions_and_the_rest_keep_their_lag()
+    {
+        var status = new ConsumerStatus("drift", "in", "g", TimeProvider.System);
+        status.Assigned([0, 1, 3, 4]);
+        status.OnStatistics(Statistics);
+
+        status.Revoked([1, 4]);
+
+        Assert.True(status.HasAssignment);
+        Assert.Equal(2, status.AssignedPartitions);
+        Assert.Equal(new Dictionary<int, long> { [0] = 12, [3] = 26 }, status.Lag);
+
+        status.Assigned([5]); // the incremental assignment of the same rebalance adds to what is kept
+        Assert.Equal(3, status.AssignedPartitions);
+    }
+
+    [Fact]
+    public void Lost_partitions_leave_nothing_held()
+    {
+        var status = new ConsumerStatus("drift", "in", "g", TimeProvider.System);
+        status.Assigned([0, 1]);
         status.OnStatistics(Statistics);
 
         status.Unassigned();
@@ -66,9 +101,5 @@ public sealed class ConsumerStatusTests
         Assert.False(status.HasAssignment);
         Assert.Equal(0, status.AssignedPartitions);
         Assert.Empty(status.Lag);
-        status.OnStatistics(Statistics); // statistics between revoke and assign report no lag of partitions not held
-        Assert.Empty(status.Lag);
-        status.Assigned(0); // more members than partitions: an assignment of nothing is still an assignment
-        Assert.True(status.HasAssignment);
     }
 }

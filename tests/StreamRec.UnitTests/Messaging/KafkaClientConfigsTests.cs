@@ -28,7 +28,7 @@ public sealed class KafkaClientConfigsTests
         Assert.False(config.EnableAutoOffsetStore);
         Assert.True(config.EnableAutoCommit);
         Assert.Equal(AutoOffsetReset.Earliest, config.AutoOffsetReset);
-        Assert.Equal(PartitionAssignmentStrategy.RoundRobin, config.PartitionAssignmentStrategy);
+        Assert.Equal(PartitionAssignmentStrategy.CooperativeSticky, config.PartitionAssignmentStrategy);
         Assert.Equal(IsolationLevel.ReadUncommitted, config.IsolationLevel);
         Assert.Equal(IsolationLevel.ReadCommitted, KafkaClientConfigs.Consumer(Options, "drift", readCommitted: true).IsolationLevel);
     }
@@ -50,6 +50,19 @@ public sealed class KafkaClientConfigsTests
         Assert.Equal(Acks.All, producer.Acks);
         Assert.False(consumer.EnableAutoOffsetStore);
         Assert.Equal("drift", consumer.GroupId);
+    }
+
+    [Fact]
+    public void An_operator_chosen_assignment_strategy_or_the_consumer_protocol_replaces_the_cooperative_default()
+    {
+        var eager = KafkaClientConfigs.Consumer(new KafkaOptions { BootstrapServers = "b:9092", Consumer = { ["partition.assignment.strategy"] = "roundrobin" } }, "g");
+        Assert.Equal(PartitionAssignmentStrategy.RoundRobin, eager.PartitionAssignmentStrategy);
+
+        // KIP-848: the broker assigns, and librdkafka refuses a client-side assignor beside it.
+        var kip848 = KafkaClientConfigs.Consumer(new KafkaOptions { BootstrapServers = "b:9092", Consumer = { ["group.protocol"] = "consumer" } }, "g");
+        Assert.Equal(GroupProtocol.Consumer, kip848.GroupProtocol);
+        Assert.Null(kip848.PartitionAssignmentStrategy);
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(kip848).Build();
     }
 
     [Fact]

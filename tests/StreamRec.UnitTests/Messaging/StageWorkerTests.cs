@@ -1,15 +1,11 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging.Abstractions;
-using StreamRec.Messaging;
 using StreamRec.Messaging.Stages;
 
 namespace StreamRec.UnitTests.Messaging;
 
 public sealed class StageWorkerTests
 {
-    // A KafkaException's Error asks librdkafka for its text: the native library must be mapped first.
-    public StageWorkerTests() => KafkaNativeLibrary.EnsureLoaded();
-
     private sealed class FailingWorker(Exception failure) : StageWorker("test", NullLogger.Instance)
     {
         protected override Task RunStageAsync(CancellationToken stoppingToken) => Task.FromException(failure);

@@ -1,7 +1,6 @@
 using System.Reflection;
 using Confluent.Kafka;
 using StackExchange.Redis;
-using StreamRec.Messaging;
 using StreamRec.Messaging.Stages;
 using StreamRec.Storage;
 
@@ -10,9 +9,6 @@ namespace StreamRec.UnitTests.Messaging;
 /// <summary>Which failures restart a stage in-process (transient) and which stop the process.</summary>
 public sealed class TransientFailureTests
 {
-    // A KafkaException's Error asks librdkafka for its text: the native library must be mapped first.
-    public TransientFailureTests() => KafkaNativeLibrary.EnsureLoaded();
-
     public static TheoryData<ErrorCode> TransientKafkaCodes => new()
     {
         ErrorCode.Local_MsgTimedOut, ErrorCode.Local_TimedOut, ErrorCode.Local_Transport, ErrorCode.Local_AllBrokersDown,

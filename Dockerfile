@@ -1,25 +1,24 @@
 # syntax=docker/dockerfile:1
 #
-# StreamRec, CPU image: the `streamrec` executable (a self-contained .NET 10 publish), ONNX Runtime
-# 1.30.0's CPU library next to it, Debian's librdkafka1, and the default item encoder, trained while
-# the image is built (data/ is not in the repository, so nothing is copied from it).
+# StreamRec, CPU image: the `streamrec` executable (a self-contained .NET 10 publish) with ONNX
+# Runtime's CPU library from the NuGet package Microsoft.ML.OnnxRuntime next to it, Debian's
+# librdkafka1, and the default item encoder, trained while the image is built (data/ is not in the
+# repository, so nothing is copied from it).
 #
 #   docker build -t streamrec/streamrec:0.1.0 .
 #   docker run --rm streamrec/streamrec:0.1.0 run --stages ingest --Kafka:BootstrapServers=kafka:9092
 #
-# The build needs what scripts/setup.sh needs: Debian's package mirrors, NuGet and the npm registry.
+# The build needs Debian's package mirrors and NuGet.
 # Base images are pinned by tag; tests/StreamRec.IntegrationTests/Deployment/DockerfileTests.cs checks
 # that, the non-root user, that no secret is baked in and that every COPY source exists.
 
-# 1. Native library and data set, with the repository's own fetchers (sha256-checked ONNX Runtime from
-#    the npm package onnxruntime-node; MovieLens from Debian's r-cran-dslabs package).
+# 1. The data set, with the repository's own fetcher (MovieLens from Debian's r-cran-dslabs package).
 FROM debian:12.12-slim AS fetch
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends ca-certificates npm python3-rdata
+    && apt-get install -y --no-install-recommends ca-certificates python3-rdata
 WORKDIR /src
-COPY scripts/get-onnxruntime.sh scripts/get-movielens.sh scripts/movielens_from_dslabs.py scripts/
-RUN bash scripts/get-onnxruntime.sh \
-    && bash scripts/get-movielens.sh
+COPY scripts/get-movielens.sh scripts/movielens_from_dslabs.py scripts/
+RUN bash scripts/get-movielens.sh
 
 # 2. Publish streamrec (self-contained: the runtime image needs no .NET installation), then train the
 #    production encoder on every MovieLens rating (deterministic: same data and seed, same bytes).
@@ -30,8 +29,8 @@ WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY build/ build/
 COPY src/ src/
-# build/Platform.props copies native/libonnxruntime.so.1 next to the published binaries.
-COPY --from=fetch /src/native/ native/
+# ONNX Runtime is a NuGet package (build/Platform.props): its linux-x64 libonnxruntime.so is published
+# next to streamrec.
 RUN dotnet publish src/Cli -c Release -r linux-x64 --self-contained -o /app
 COPY --from=fetch /src/data/ml-latest-small/ /data/ml-latest-small/
 RUN /app/streamrec train-encoder --holdout 0 --data /data/ml-latest-small --out /models/encoder.onnx

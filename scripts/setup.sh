@@ -2,17 +2,16 @@
 # Sets up a Debian 12 machine (as root, with the .NET SDK already there) for StreamRec. Idempotent: each
 # step checks first and does nothing when its result is already in place.
 #   1. Debian packages: kcat (Kafka CLI; StreamRec's own Kafka client library comes with the
-#      Confluent.Kafka NuGet package), redis-server and
-#      redis-tools, python3-rdata (reads the MovieLens data set), npm (fetches ONNX Runtime and the
-#      dashboard type check's packages), prometheus (the server and promtool, used by the tests), and
+#      Confluent.Kafka NuGet package), redis-server and redis-tools, python3-rdata (reads the MovieLens
+#      data set), npm (fetches the dashboard type check's and the manifest validator's packages),
+#      prometheus (the server and promtool, used by the tests), and
 #      the offline Helm chart test tools: Go + Sprig + YAML libraries (tools/helm-render), yamllint,
 #      shellcheck. apt-get update runs first whenever anything is missing.
 #      Then tools/k8s-validate's pinned npm packages (npm ci) and the helm-render binary, each only when
 #      missing or stale.
-#   2. ONNX Runtime 1.30.0 native library into native/ (scripts/get-onnxruntime.sh, sha256-checked).
-#   3. MovieLens latest-small into data/ml-latest-small (scripts/get-movielens.sh).
-#   4. The npm packages of the Grafana dashboard type check (scripts/check-dashboard.sh --install).
-#   5. dotnet restore.
+#   2. MovieLens latest-small into data/ml-latest-small (scripts/get-movielens.sh).
+#   3. The npm packages of the Grafana dashboard type check (scripts/check-dashboard.sh --install).
+#   4. dotnet restore (NuGet packages, ONNX Runtime's among them: build/Platform.props).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -49,8 +48,6 @@ bash tools/k8s-validate/install.sh
 # An assignment, so that a failed build stops setup (set -e ignores failures inside echo's arguments).
 helm_render=$(bash tools/helm-render/build.sh)
 echo "setup: helm-render at $helm_render"
-
-bash scripts/get-onnxruntime.sh
 
 if ! bash scripts/get-movielens.sh >/dev/null 2>&1; then
   # The data set comes from an apt package download, which needs fresh package lists.

@@ -5,6 +5,7 @@ using StreamRec.Benchmarks.EndToEnd;
 using StreamRec.Benchmarks.Ingest;
 using StreamRec.Benchmarks.Onnx;
 using StreamRec.Benchmarks.Recommender;
+using StreamRec.Embedder.Embedding;
 
 // streamrec-bench <benchmark> [--option value ...]
 // Prints a markdown table of measured figures on stdout and progress on stderr, so that
@@ -54,4 +55,11 @@ catch (UsageException ex)
     // Only a bad command line is reported this way; any other failure propagates and fails the run loudly.
     Console.Error.WriteLine($"{selected.Name}: {ex.Message}");
     return 2;
+}
+catch (ExecutionProviderUnavailableException ex)
+{
+    // A requested provider this machine cannot run (e.g. --provider cuda without CUDA) is a result to
+    // report, with its own exit status, not a crash (scripts/gpu-check.sh tells the two apart).
+    Console.Error.WriteLine($"{selected.Name}: {ex.Message}");
+    return 3;
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
-using StreamRec.Onnx;
-using StreamRec.Onnx.Writer;
+using StreamRec.OnnxWriter;
 
 namespace StreamRec.Embedder;
 
@@ -31,7 +30,7 @@ public static class EncoderModel
     /// <summary>Floor for the L2 norm, so that a zero vector stays zero instead of becoming NaN.</summary>
     public const float NormEpsilon = 1e-12f;
 
-    /// <summary>The serialized model, ready for <see cref="OnnxSession.FromBytes"/>.</summary>
+    /// <summary>The serialized model, ready for <see cref="Embedding.EncoderSession.Open(byte[], Embedding.EncoderSessionOptions?, Microsoft.Extensions.Logging.ILogger?)"/>.</summary>
     public static byte[] Build(EncoderModelParameters parameters) => CreateBuilder(parameters).ToByteArray();
 
     /// <summary>Writes the model file atomically (see <see cref="OnnxModelBuilder.WriteFile"/>).</summary>

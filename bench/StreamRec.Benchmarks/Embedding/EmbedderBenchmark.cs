@@ -5,7 +5,6 @@ using StreamRec.Datasets;
 using StreamRec.Embedder;
 using StreamRec.Embedder.Embedding;
 using StreamRec.Embedder.Features;
-using StreamRec.Onnx;
 
 namespace StreamRec.Benchmarks.Embedding;
 
@@ -13,7 +12,7 @@ namespace StreamRec.Benchmarks.Embedding;
 /// The Embedder against its raw limit, in the same run and on the same model:
 /// <list type="number">
 /// <item>rows/s of <see cref="EmbeddingService.Embed"/> with the cache off (feature hashing, buffer
-/// handling, the ORT run, copies) versus rows/s of <see cref="OnnxSession.RunInto"/> alone on ids and
+/// handling, the ORT run, copies) versus rows/s of <see cref="EncoderSession.RunInto"/> alone on ids and
 /// masks hashed beforehand from the same items, per batch size (the service's MaxBatchSize is the
 /// largest batch, so each batch is one run in both), and the feature hashing alone, the part of the
 /// embedder's time that raw ORT does not pay;</item>
@@ -21,6 +20,9 @@ namespace StreamRec.Benchmarks.Embedding;
 /// per cache capacity (the default first), next to the best any cache could do (every distinct item
 /// misses once).</item>
 /// </list>
+/// Both run on the execution provider given by <c>--provider</c>; <c>cuda</c> never falls back to the
+/// CPU, so a machine where CUDA cannot be used fails the run with the reason instead of printing CPU
+/// numbers under a CUDA heading (scripts/gpu-check.sh relies on this).
 /// Items are MovieLens movies: title "Title (Year)", categories = genres. The model is the default
 /// encoder's size (V=65536, E=64, D=64, 16 features) with seeded random weights: throughput does not
 /// depend on the weights.
@@ -36,6 +38,7 @@ internal sealed class EmbedderBenchmark : IBenchmark
         "--batches 32,256,1024       batch sizes for the throughput table",
         "--repetitions N             timed repetitions per measurement (default 7)",
         "--threads N                 ONNX Runtime intra-op threads (default 1)",
+        "--provider cpu|cuda         execution provider (default cpu); cuda fails rather than fall back",
         "--capacities 50000,5000,500 cache capacities for the replay table (default first)",
         "--replay-batch N            micro-batch size of the replay (default 512, the stage's default)",
         "--model PATH                a trained encoder (streamrec train-encoder) instead of random weights",
@@ -46,6 +49,7 @@ internal sealed class EmbedderBenchmark : IBenchmark
         var batches = arguments.GetInts("batches", [32, 256, 1024]);
         var repetitions = arguments.GetInt("repetitions", 7);
         var threads = arguments.GetInt("threads", 1);
+        var provider = arguments.GetString("provider") ?? OnnxExecutionProviders.Cpu;
         var capacities = arguments.GetInts("capacities", [new EmbedderOptions().CacheCapacity, 5_000, 500]);
         var replayBatch = arguments.GetInt("replay-batch", new EmbedderOptions().MicroBatchSize);
         var givenModel = arguments.GetString("model");
@@ -53,6 +57,11 @@ internal sealed class EmbedderBenchmark : IBenchmark
         if (batches.Any(b => b < 1) || replayBatch < 1 || capacities.Any(c => c < 0))
         {
             throw new UsageException("Batch sizes must be >= 1 and capacities >= 0.");
+        }
+
+        if (provider is not (OnnxExecutionProviders.Cpu or OnnxExecutionProviders.Cuda))
+        {
+            throw new UsageException($"--provider must be '{OnnxExecutionProviders.Cpu}' or '{OnnxExecutionProviders.Cuda}', not '{provider}'.");
         }
 
         Console.Error.WriteLine("embed: loading MovieLens");
@@ -72,18 +81,22 @@ internal sealed class EmbedderBenchmark : IBenchmark
             else
             {
                 // A trained model brings its own hashing; the raw ORT inputs must use the same ids.
-                using var probe = OnnxSession.FromFile(modelPath);
+                using var probe = EncoderSession.Open(modelPath);
                 hashing = ItemFeatureHashingOptions.FromMetadata(probe.CustomMetadata
                     .Where(p => p.Key.StartsWith(EncoderModelMetadata.HashingPrefix, StringComparison.Ordinal))
                     .ToDictionary(p => p.Key[EncoderModelMetadata.HashingPrefix.Length..], p => p.Value));
             }
 
-            var options = new EmbedderOptions { ModelPath = modelPath, IntraOpThreads = threads, CacheCapacity = 0, MaxBatchSize = batches.Max() };
+            var options = new EmbedderOptions
+            {
+                ModelPath = modelPath, IntraOpThreads = threads, ExecutionProvider = provider, AllowCpuFallback = false,
+                CacheCapacity = 0, MaxBatchSize = batches.Max(),
+            };
 
             using (var service = EmbeddingService.Load(options))
-            using (var session = OnnxSession.FromFile(modelPath, new OnnxSessionOptions { IntraOpThreads = threads }))
+            using (var session = EncoderSession.Open(modelPath, options.ToSessionOptions()))
             {
-                output.WriteLine($"# ONNX Runtime {OnnxRuntimeEnvironment.Shared.Version}, {service.ExecutionProvider}, intra-op threads {threads}, " +
+                output.WriteLine($"# ONNX Runtime {EncoderSession.RuntimeVersion}, {service.ExecutionProvider}, intra-op threads {threads}, " +
                     $"{Environment.ProcessorCount} cores, .NET {Environment.Version}");
                 output.WriteLine($"# encoder V={hashing.VocabularySize} D={service.Dimension} seq={hashing.MaxFeatures} ({(givenModel is null ? "random weights, E=64" : $"model {givenModel}, version {service.ModelVersion}")}), " +
                     $"{items.Length} MovieLens movies as items; median of {repetitions} repetitions (~0.5 s each) after 1 s warm-up");
@@ -111,7 +124,10 @@ internal sealed class EmbedderBenchmark : IBenchmark
             foreach (var capacity in capacities)
             {
                 Console.Error.WriteLine($"embed: replay with cache capacity {capacity}");
-                using var service = EmbeddingService.Load(new EmbedderOptions { ModelPath = modelPath, IntraOpThreads = threads, CacheCapacity = capacity });
+                using var service = EmbeddingService.Load(new EmbedderOptions
+                {
+                    ModelPath = modelPath, IntraOpThreads = threads, ExecutionProvider = provider, AllowCpuFallback = false, CacheCapacity = capacity,
+                });
                 var (hits, encoded, runs, seconds) = Replay(service, replay, replayBatch);
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"| {capacity,14:N0} | {(double)hits / replay.Length,8:P1} | {encoded,12:N0} | {runs,12:N0} | {replay.Length / seconds,24:N0} |"));
@@ -129,7 +145,7 @@ internal sealed class EmbedderBenchmark : IBenchmark
     }
 
     private static (ThroughputResult Embedder, ThroughputResult Raw, ThroughputResult Hashing) MeasureThroughput(
-        EmbeddingService service, OnnxSession session, ItemAttributes[] items, ItemFeatureHashingOptions hashing, int batch, int repetitions)
+        EmbeddingService service, EncoderSession session, ItemAttributes[] items, ItemFeatureHashingOptions hashing, int batch, int repetitions)
     {
         // Consecutive runs of movies (wrapping around), so every batch holds distinct items and the
         // embedder has no duplicates to skip: both sides encode exactly `batch` rows per run.
@@ -150,7 +166,7 @@ internal sealed class EmbedderBenchmark : IBenchmark
                 hasher.Write(itemBatch[r], ids.AsSpan(r * seq, seq), mask.AsSpan(r * seq, seq));
             }
 
-            return new[] { OnnxInput.Int64(EncoderModel.IdsInput, ids, batch, seq), OnnxInput.Float(EncoderModel.MaskInput, mask, batch, seq) };
+            return (Ids: ids, Mask: mask);
         }).ToArray();
         var destination = new float[batch * service.Dimension];
 
@@ -163,7 +179,11 @@ internal sealed class EmbedderBenchmark : IBenchmark
         Console.Error.WriteLine($"embed: batch {batch}: raw ONNX Runtime");
         next = 0;
         var raw = Throughput.Measure(
-            () => session.RunInto(inputs[next++ % BatchCount], EncoderModel.EmbeddingOutput, destination),
+            () =>
+            {
+                var (ids, mask) = inputs[next++ % BatchCount];
+                session.RunInto(ids, mask, batch, seq, destination);
+            },
             itemsPerOperation: batch, repetitions, warmup: TimeSpan.FromSeconds(1), repetitionTarget: TimeSpan.FromSeconds(0.5));
 
         // The part of the embedder's time spent turning attributes into ids (ItemFeatureHasher), for reading the ratio.

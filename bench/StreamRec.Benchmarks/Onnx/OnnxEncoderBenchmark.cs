@@ -1,14 +1,14 @@
 using System.Globalization;
 using StreamRec.Benchmarks.Harness;
 using StreamRec.Embedder;
-using StreamRec.Onnx;
+using StreamRec.Embedder.Embedding;
 
 namespace StreamRec.Benchmarks.Onnx;
 
 /// <summary>
 /// Rows per second of the item encoder (<see cref="EncoderModel"/>) through ONNX Runtime at the
 /// production size (V=65536, E=64, D=64, seq 16), per micro-batch size. Each operation is one
-/// <see cref="OnnxSession.RunInto"/> into a reused buffer, the allocation-free path the embedder uses;
+/// <see cref="EncoderSession.RunInto"/> into a reused buffer, the allocation-free path the embedder uses;
 /// the inputs are fixed random ids and masks built once per batch size.
 /// </summary>
 internal sealed class OnnxEncoderBenchmark : IBenchmark
@@ -41,9 +41,9 @@ internal sealed class OnnxEncoderBenchmark : IBenchmark
 
         Console.Error.WriteLine($"onnx: building encoder V={vocabulary} E={tableDim} D={dim}");
         var model = EncoderModel.Build(EncoderModelParameters.CreateRandom(vocabulary, tableDim, dim, seed: 1, "bench"));
-        using var session = OnnxSession.FromBytes(model, new OnnxSessionOptions { IntraOpThreads = threads });
+        using var session = EncoderSession.Open(model, new EncoderSessionOptions { IntraOpThreads = threads });
 
-        output.WriteLine($"# ONNX Runtime {OnnxRuntimeEnvironment.Shared.Version}, {session.ExecutionProvider}, intra-op threads {threads}, " +
+        output.WriteLine($"# ONNX Runtime {EncoderSession.RuntimeVersion}, {session.ExecutionProvider}, intra-op threads {threads}, " +
             $"{Environment.ProcessorCount} cores, .NET {Environment.Version}");
         output.WriteLine($"# encoder V={vocabulary} E={tableDim} D={dim} seq={seq}, model {model.Length / 1024.0 / 1024.0:0.0} MiB, " +
             $"median of {repetitions} repetitions (~0.5 s each) after 1 s warm-up");
@@ -56,15 +56,10 @@ internal sealed class OnnxEncoderBenchmark : IBenchmark
             var random = new Random(batch);
             var ids = Enumerable.Range(0, batch * seq).Select(_ => (long)random.Next(vocabulary)).ToArray();
             var mask = Enumerable.Range(0, batch * seq).Select(_ => random.NextDouble() < 0.2 ? 0f : 1f).ToArray();
-            OnnxInput[] inputs =
-            [
-                OnnxInput.Int64(EncoderModel.IdsInput, ids, batch, seq),
-                OnnxInput.Float(EncoderModel.MaskInput, mask, batch, seq),
-            ];
             var destination = new float[batch * dim];
 
             var result = Throughput.Measure(
-                () => session.RunInto(inputs, EncoderModel.EmbeddingOutput, destination),
+                () => session.RunInto(ids, mask, batch, seq, destination),
                 itemsPerOperation: batch, repetitions, warmup: TimeSpan.FromSeconds(1), repetitionTarget: TimeSpan.FromSeconds(0.5));
 
             output.WriteLine(string.Create(

@@ -1,5 +1,4 @@
 using StreamRec.Embedder.Features;
-using StreamRec.Onnx;
 
 namespace StreamRec.Embedder.Embedding;
 
@@ -49,7 +48,7 @@ public sealed class EmbedderOptions
     /// <summary>When CUDA cannot be loaded: warn and run on the CPU (true) or fail at start (false).</summary>
     public bool AllowCpuFallback { get; set; } = true;
 
-    /// <summary>ONNX Runtime intra-op threads (see <see cref="OnnxSessionOptions.IntraOpThreads"/>).</summary>
+    /// <summary>ONNX Runtime intra-op threads (see <see cref="EncoderSessionOptions.IntraOpThreads"/>).</summary>
     public int IntraOpThreads { get; set; } = 1;
 
     /// <summary>The most rows per ONNX Runtime run: a micro-batch's cache misses are run in chunks of this size.</summary>
@@ -81,8 +80,11 @@ public sealed class EmbedderOptions
     /// </summary>
     public int KnownItemsCapacity { get; set; } = 200_000;
 
-    internal OnnxSessionOptions ToSessionOptions() => new()
+    public EncoderSessionOptions ToSessionOptions() => new()
     {
+        IdsName = InputIdsName,
+        MaskName = InputMaskName,
+        OutputName = OutputName,
         IntraOpThreads = IntraOpThreads,
         ExecutionProvider = ExecutionProvider,
         CudaDeviceId = CudaDeviceId,

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using StreamRec.Onnx;
 
 namespace StreamRec.Embedder.Embedding;
 

@@ -2,8 +2,8 @@ using System.Buffers;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.ML.OnnxRuntime;
 using StreamRec.Embedder.Features;
-using StreamRec.Onnx;
 
 namespace StreamRec.Embedder.Embedding;
 
@@ -55,6 +55,7 @@ public sealed class EmbeddingService : IDisposable
     /// <exception cref="FileNotFoundException">There is no model file; the message says how to create one.</exception>
     /// <exception cref="InvalidOperationException">The model does not fit the encoder contract or the configuration.</exception>
     /// <exception cref="OnnxRuntimeException">ONNX Runtime rejected the file (corrupt, unsupported operator...).</exception>
+    /// <exception cref="ExecutionProviderUnavailableException">CUDA is configured, cannot be used, and AllowCpuFallback is off.</exception>
     public static EmbeddingService Load(EmbedderOptions options, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -69,12 +70,12 @@ public sealed class EmbeddingService : IDisposable
                 path);
         }
 
-        var session = OnnxSession.FromFile(path, options.ToSessionOptions(), logger);
+        var session = EncoderSession.Open(path, options.ToSessionOptions(), logger);
         try
         {
             var model = EncoderDescription.Resolve(options, session.Inputs, session.Outputs, session.CustomMetadata, path);
             var runner = new OnnxEncoderRunner(
-                session, options.InputIdsName, options.InputMaskName, options.OutputName, model.Hashing.MaxFeatures, model.Dimension);
+                session, options.OutputName, model.Hashing.MaxFeatures, model.Dimension);
             var service = new EmbeddingService(runner, model, options.MaxBatchSize, options.CacheCapacity);
             Log.ModelLoaded(
                 logger, path, model.ModelVersion, model.Dimension, model.Hashing.MaxFeatures,

@@ -1,6 +1,6 @@
 using System.Globalization;
 using StreamRec.Embedder.Features;
-using StreamRec.Onnx;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace StreamRec.Embedder.Embedding;
 
@@ -35,9 +35,9 @@ public sealed record EncoderDescription(string ModelVersion, int Dimension, Item
         ArgumentNullException.ThrowIfNull(outputs);
         ArgumentNullException.ThrowIfNull(metadata);
 
-        var ids = Find(inputs, options.InputIdsName, OnnxElementType.Int64, "InputIdsName", "input", modelSource);
-        var mask = Find(inputs, options.InputMaskName, OnnxElementType.Float, "InputMaskName", "input", modelSource);
-        var output = Find(outputs, options.OutputName, OnnxElementType.Float, "OutputName", "output", modelSource);
+        var ids = Find(inputs, options.InputIdsName, TensorElementType.Int64, "InputIdsName", "input", modelSource);
+        var mask = Find(inputs, options.InputMaskName, TensorElementType.Float, "InputMaskName", "input", modelSource);
+        var output = Find(outputs, options.OutputName, TensorElementType.Float, "OutputName", "output", modelSource);
 
         var (hashing, hashingFromModel) = ResolveHashing(options, metadata, modelSource);
         foreach (var input in new[] { ids, mask })
@@ -65,7 +65,7 @@ public sealed record EncoderDescription(string ModelVersion, int Dimension, Item
     }
 
     private static OnnxValueInfo Find(
-        IReadOnlyList<OnnxValueInfo> values, string name, OnnxElementType elementType, string key, string kind, string modelSource)
+        IReadOnlyList<OnnxValueInfo> values, string name, TensorElementType elementType, string key, string kind, string modelSource)
     {
         var value = values.FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.Ordinal))
             ?? throw new InvalidOperationException(

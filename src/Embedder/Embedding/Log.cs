@@ -23,4 +23,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 304, Level = LogLevel.Debug, Message = "Catalog: {Items} item(s) embedded and written to Redis")]
     public static partial void CatalogItemsWritten(ILogger logger, int items);
+
+    [LoggerMessage(EventId = 305, Level = LogLevel.Information,
+        Message = "ONNX session created from {ModelSource} on ONNX Runtime {RuntimeVersion}: provider {ExecutionProvider}, {IntraOpThreads} intra-op threads, inputs {Inputs}, outputs {Outputs}")]
+    public static partial void SessionCreated(
+        ILogger logger, string modelSource, string runtimeVersion, string executionProvider, int intraOpThreads, string inputs, string outputs);
+
+    [LoggerMessage(EventId = 306, Level = LogLevel.Warning,
+        Message = "CUDA execution provider unavailable for device {DeviceId} ({Reason}); running this session on the CPU execution provider instead")]
+    public static partial void CudaProviderUnavailable(ILogger logger, int deviceId, string reason);
 }

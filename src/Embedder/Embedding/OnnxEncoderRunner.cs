@@ -1,9 +1,7 @@
-using StreamRec.Onnx;
-
 namespace StreamRec.Embedder.Embedding;
 
 /// <summary>
-/// The encoder on ONNX Runtime: one <see cref="OnnxSession"/>, owned, reused for every run.
+/// The encoder on ONNX Runtime: one <see cref="EncoderSession"/>, owned, reused for every run.
 /// <para>
 /// A run of a single row is padded to two identical rows. ORT's MatMul takes a different kernel for a
 /// one-row left operand (MLAS's matrix-vector path), whose rounding differs from the batched kernel's by
@@ -13,7 +11,7 @@ namespace StreamRec.Embedder.Embedding;
 /// of hundreds.
 /// </para>
 /// </summary>
-internal sealed class OnnxEncoderRunner(OnnxSession session, string idsName, string maskName, string outputName, int sequenceLength, int dimension)
+internal sealed class OnnxEncoderRunner(EncoderSession session, string outputName, int sequenceLength, int dimension)
     : IEncoderRunner
 {
     public string ExecutionProvider => session.ExecutionProvider;
@@ -49,12 +47,7 @@ internal sealed class OnnxEncoderRunner(OnnxSession session, string idsName, str
 
     private void RunCore(ReadOnlyMemory<long> ids, ReadOnlyMemory<float> mask, int rows, Span<float> embeddings)
     {
-        ReadOnlySpan<OnnxInput> inputs =
-        [
-            OnnxInput.Int64(idsName, ids, rows, sequenceLength),
-            OnnxInput.Float(maskName, mask, rows, sequenceLength),
-        ];
-        var shape = session.RunInto(inputs, outputName, embeddings);
+        var shape = session.RunInto(ids, mask, rows, sequenceLength, embeddings);
 
         // D was resolved from the model's declarations (or configuration); a model whose actual output
         // disagrees must fail loudly, not shift every row of the batch.

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using StreamRec.Embedder.Features;
-using StreamRec.Onnx;
+using StreamRec.Embedder.Embedding;
 
 namespace StreamRec.Embedder.Training;
 
@@ -77,7 +77,7 @@ public static class EncoderExport
         ArgumentNullException.ThrowIfNull(trainer);
         ArgumentNullException.ThrowIfNull(items);
         ArgumentOutOfRangeException.ThrowIfLessThan(sampleSize, 1);
-        using var session = OnnxSession.FromFile(path);
+        using var session = EncoderSession.Open(path);
         var metadata = session.CustomMetadata;
         if (!metadata.TryGetValue(EncoderModelMetadata.ModelVersion, out var version) || version != modelVersion)
         {
@@ -97,9 +97,7 @@ public static class EncoderExport
             hasher.Write(items[sample[i]], ids.AsSpan(i * seq, seq), mask.AsSpan(i * seq, seq));
         }
 
-        var output = session.Run(
-            OnnxInput.Int64(EncoderModel.IdsInput, ids, sample.Length, seq),
-            OnnxInput.Float(EncoderModel.MaskInput, mask, sample.Length, seq))[0].GetFloats();
+        var output = session.Run(ids, mask, sample.Length, seq);
         var dimension = trainer.Dimension;
         if (output.Length != sample.Length * dimension)
         {

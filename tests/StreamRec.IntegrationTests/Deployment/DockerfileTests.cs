@@ -7,7 +7,7 @@ namespace StreamRec.IntegrationTests.Deployment;
 /// <summary>
 /// The two images' Dockerfiles, checked for what can be checked without a Docker engine
 /// (<see cref="DockerfileChecks"/>), and against the rest of the repository: the SDK of global.json,
-/// ONNX Runtime's version, the chart's user id and model path.
+/// the ONNX Runtime package build/Platform.props picks, the chart's user id and model path.
 /// </summary>
 public sealed partial class DockerfileTests
 {
@@ -77,26 +77,36 @@ public sealed partial class DockerfileTests
         Assert.Contains(dockerfile.Instructions, i => i.Keyword == "RUN" && i.Arguments.Contains("train-encoder --holdout 0", StringComparison.Ordinal));
         Assert.Contains(dockerfile.In(dockerfile.Final), i => i.Keyword == "COPY" && i.Arguments.EndsWith(" " + model, StringComparison.Ordinal));
 
-        // librdkafka from the distribution; ONNX Runtime fetched with the repository's own checked script.
+        // librdkafka from the distribution; ONNX Runtime from its NuGet package with the publish, never
+        // fetched or copied in by hand.
         Assert.Contains(dockerfile.In(dockerfile.Final), i => i.Keyword == "RUN" && i.Arguments.Contains("librdkafka1", StringComparison.Ordinal));
-        Assert.Contains(dockerfile.Instructions, i => i.Keyword == "RUN" && i.Arguments.Contains("bash scripts/get-onnxruntime.sh", StringComparison.Ordinal));
+        var publish = Publish(dockerfile);
+        Assert.DoesNotContain(dockerfile.Instructions, i => i != publish && (i.Arguments.Contains("onnxruntime", StringComparison.OrdinalIgnoreCase)
+            || i.Arguments.Contains("native/", StringComparison.Ordinal)));
         Assert.Contains("EXPOSE 9400", text, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void The_CPU_image_runs_on_Debian_and_the_GPU_image_on_CUDA_12_with_cuDNN_9_and_ONNX_Runtimes_GPU_build_of_the_same_version()
+    public void The_CPU_image_runs_on_Debian_with_the_CPU_package_and_the_GPU_image_on_CUDA_13_with_cuDNN_9_and_the_GPU_package()
     {
-        Assert.StartsWith("debian:12", Read("Dockerfile").Final.BaseImage, StringComparison.Ordinal);
+        var cpu = Read("Dockerfile");
+        Assert.StartsWith("debian:12", cpu.Final.BaseImage, StringComparison.Ordinal);
+        Assert.DoesNotContain("OnnxRuntimeGpu", Publish(cpu).Arguments, StringComparison.Ordinal);
 
+        // ONNX Runtime 1.32's CUDA provider links CUDA 13 and cuDNN 9: a CUDA 12 image cannot load it.
         var gpu = Read("Dockerfile.gpu");
-        Assert.Matches(@"^nvidia/cuda:12\.\d+\.\d+-cudnn-runtime-", gpu.Final.BaseImage);
-        var version = OnnxRuntimeVersion().Match(File.ReadAllText(RepositoryFiles.Path("scripts", "get-onnxruntime.sh"))).Groups[1].Value;
-        Assert.Contains(gpu.Instructions, i => i.Keyword == "ARG" && i.Arguments == $"ORT_GPU_VERSION={version}");
-        Assert.Contains(gpu.Instructions, i => i.Keyword == "RUN" && i.Arguments.Contains("Microsoft.ML.OnnxRuntime.Gpu.Linux", StringComparison.Ordinal));
-        foreach (var library in new[] { "libonnxruntime.so.1", "libonnxruntime_providers_shared.so", "libonnxruntime_providers_cuda.so" })
-        {
-            Assert.Contains(gpu.In(gpu.Final), i => i.Keyword == "COPY" && i.Arguments.Contains(library, StringComparison.Ordinal));
-        }
+        Assert.Matches(@"^nvidia/cuda:13\.\d+\.\d+-cudnn-runtime-", gpu.Final.BaseImage);
+        var publish = Publish(gpu).Arguments;
+        Assert.Contains("-p:OnnxRuntimeGpu=true", publish, StringComparison.Ordinal);
+        Assert.Contains("libonnxruntime_providers_cuda.so", publish, StringComparison.Ordinal);
+
+        // That property swaps the CPU package for the GPU one (never both: the CPU library would win),
+        // at the same version.
+        var props = File.ReadAllText(RepositoryFiles.Path("build", "Platform.props"));
+        Assert.Contains("""<PackageReference Include="Microsoft.ML.OnnxRuntime" Condition="'$(OnnxRuntimeGpu)' != 'true'" ExcludeAssets="build" />""", props, StringComparison.Ordinal);
+        Assert.Contains("""<PackageReference Include="Microsoft.ML.OnnxRuntime.Gpu.Linux" Condition="'$(OnnxRuntimeGpu)' == 'true'" ExcludeAssets="build" />""", props, StringComparison.Ordinal);
+        var versions = PackageVersion().Matches(props).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+        Assert.Equal(versions["Microsoft.ML.OnnxRuntime"], versions["Microsoft.ML.OnnxRuntime.Gpu.Linux"]);
     }
 
     [Fact]
@@ -115,6 +125,9 @@ public sealed partial class DockerfileTests
     [GeneratedRegex(@"\n    ModelPath: (\S+)")]
     private static partial Regex ChartModelPath();
 
-    [GeneratedRegex(@"\nversion=([0-9.]+)\n")]
-    private static partial Regex OnnxRuntimeVersion();
+    [GeneratedRegex(@"<PackageVersion Include=""(Microsoft\.ML\.OnnxRuntime[\w.]*)"" Version=""([^""]+)""")]
+    private static partial Regex PackageVersion();
+
+    private static Dockerfile.Instruction Publish(Dockerfile dockerfile) =>
+        Assert.Single(dockerfile.Instructions, i => i.Keyword == "RUN" && i.Arguments.Contains("dotnet publish src/Cli", StringComparison.Ordinal));
 }

@@ -5,7 +5,6 @@ using StreamRec.Embedder.Features;
 using StreamRec.IntegrationTests.Infrastructure;
 using StreamRec.IntegrationTests.Onnx;
 using StreamRec.Messaging;
-using StreamRec.Onnx;
 
 namespace StreamRec.IntegrationTests.Embedding;
 
@@ -74,6 +73,20 @@ public sealed class EmbeddingServiceTests
         Assert.Contains(logger.Entries, entry => entry.Level == LogLevel.Warning && entry.Message.Contains("CUDA execution provider unavailable", StringComparison.Ordinal));
         Assert.Contains(logger.Entries, entry => entry.EventId.Id == 300 && entry.Message.Contains("provider cpu (configured cuda)", StringComparison.Ordinal));
         TestEncoder.AssertClose(encoder.Reference(item), output, "the CPU fallback's embedding");
+    }
+
+    [Fact]
+    public void Cuda_requested_without_fallback_refuses_to_load_rather_than_run_on_the_cpu()
+    {
+        using var encoder = new TestEncoder("svc-cuda-strict");
+
+        var error = Assert.Throws<ExecutionProviderUnavailableException>(() => EmbeddingService.Load(encoder.Options(o =>
+        {
+            o.ExecutionProvider = OnnxExecutionProviders.Cuda;
+            o.AllowCpuFallback = false;
+        })));
+
+        Assert.Contains("Embedder:AllowCpuFallback", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

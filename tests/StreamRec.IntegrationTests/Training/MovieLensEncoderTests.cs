@@ -1,9 +1,9 @@
 using System.Globalization;
 using StreamRec.Embedder;
+using StreamRec.Embedder.Embedding;
 using StreamRec.Embedder.Features;
 using StreamRec.Embedder.Training;
 using StreamRec.IntegrationTests.Onnx;
-using StreamRec.Onnx;
 using Xunit.Abstractions;
 
 namespace StreamRec.IntegrationTests.Training;
@@ -86,7 +86,7 @@ public sealed class MovieLensEncoderTests(MovieLensEncoderFixture encoder, ITest
 
         // ... and an independent one: ids hashed here, the encoder computed in double precision from the
         // exported weights (EncoderReference), for the first 64 movies.
-        using var session = OnnxSession.FromFile(encoder.ModelPath);
+        using var session = EncoderSession.Open(encoder.ModelPath);
         var hasher = new ItemFeatureHasher(encoder.Options.Hashing);
         var parameters = encoder.Result.Trainer.ToModelParameters(encoder.Version, encoder.Options.Hashing);
         const int batch = 64;
@@ -98,7 +98,7 @@ public sealed class MovieLensEncoderTests(MovieLensEncoderFixture encoder, ITest
             hasher.Write(items[i], ids.AsSpan(i * seq, seq), mask.AsSpan(i * seq, seq));
         }
 
-        var actual = session.Run(OnnxInput.Int64(EncoderModel.IdsInput, ids, batch, seq), OnnxInput.Float(EncoderModel.MaskInput, mask, batch, seq))[0].GetFloats();
+        var actual = session.Run(ids, mask, batch, seq);
         var expected = EncoderReference.Encode(parameters, ids, mask, batch, seq);
         Assert.Equal(expected.Length, actual.Length);
         for (var i = 0; i < expected.Length; i++)
@@ -110,7 +110,7 @@ public sealed class MovieLensEncoderTests(MovieLensEncoderFixture encoder, ITest
     [Fact]
     public void Model_metadata_holds_version_hashing_training_settings_and_quality()
     {
-        using var session = OnnxSession.FromFile(encoder.ModelPath);
+        using var session = EncoderSession.Open(encoder.ModelPath);
         var metadata = session.CustomMetadata;
 
         Assert.Equal(encoder.Version, metadata[EncoderModelMetadata.ModelVersion]);

@@ -1,5 +1,5 @@
+using StreamRec.Embedder.Embedding;
 using StreamRec.IntegrationTests.Infrastructure;
-using StreamRec.Onnx;
 
 namespace StreamRec.IntegrationTests.Training;
 
@@ -23,7 +23,7 @@ public sealed class TrainEncoderCommandTests : IDisposable
         Assert.Contains("version       cli-test-1", train.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("match the trainer within 1e-5", train.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("hit-rate@10, next item", train.StandardOutput, StringComparison.Ordinal);
-        using var session = OnnxSession.FromFile(path);
+        using var session = EncoderSession.Open(path);
         Assert.Equal("cli-test-1", session.CustomMetadata["streamrec.model_version"]);
         Assert.Equal("1", session.CustomMetadata["streamrec.training.epochs"]);
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, "*.tmp"));

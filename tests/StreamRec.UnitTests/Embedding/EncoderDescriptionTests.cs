@@ -1,7 +1,7 @@
+using Microsoft.ML.OnnxRuntime.Tensors;
 using StreamRec.Embedder;
 using StreamRec.Embedder.Embedding;
 using StreamRec.Embedder.Features;
-using StreamRec.Onnx;
 
 namespace StreamRec.UnitTests.Embedding;
 
@@ -12,11 +12,11 @@ public sealed class EncoderDescriptionTests
 
     private static readonly OnnxValueInfo[] Inputs =
     [
-        new("ids", OnnxElementType.Int64, [-1, -1], ["batch", "seq"]),
-        new("mask", OnnxElementType.Float, [-1, -1], ["batch", "seq"]),
+        new("ids", TensorElementType.Int64, [-1, -1], ["batch", "seq"]),
+        new("mask", TensorElementType.Float, [-1, -1], ["batch", "seq"]),
     ];
 
-    private static OnnxValueInfo[] Outputs(long d = 32) => [new("embedding", OnnxElementType.Float, [-1, d], ["batch", ""])];
+    private static OnnxValueInfo[] Outputs(long d = 32) => [new("embedding", TensorElementType.Float, [-1, d], ["batch", ""])];
 
     /// <summary>The metadata <see cref="EncoderModel"/> writes.</summary>
     private static Dictionary<string, string> Metadata(bool hashing = true)
@@ -124,8 +124,8 @@ public sealed class EncoderDescriptionTests
     {
         OnnxValueInfo[] fixedSeq =
         [
-            new("ids", OnnxElementType.Int64, [-1, 16], ["batch", ""]),
-            new("mask", OnnxElementType.Float, [-1, 16], ["batch", ""]),
+            new("ids", TensorElementType.Int64, [-1, 16], ["batch", ""]),
+            new("mask", TensorElementType.Float, [-1, 16], ["batch", ""]),
         ];
 
         Assert.Contains("fixed sequence length of 16", Fails(Options(), inputs: fixedSeq), StringComparison.Ordinal);

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using StreamRec.Embedder;
-using StreamRec.Onnx;
-using StreamRec.Onnx.Proto;
+using StreamRec.OnnxWriter;
+using StreamRec.OnnxWriter.Proto;
 
 namespace StreamRec.UnitTests.Onnx;
 

@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
-using StreamRec.Onnx;
-using StreamRec.Onnx.Proto;
-using StreamRec.Onnx.Writer;
+using StreamRec.OnnxWriter;
+using StreamRec.OnnxWriter.Proto;
 
 namespace StreamRec.UnitTests.Onnx;
 

@@ -1,16 +1,23 @@
-namespace StreamRec.Onnx;
+namespace StreamRec.Embedder.Embedding;
 
-/// <summary>How an <see cref="OnnxSession"/> runs its model. Defaults suit the embedder on a small CPU box.</summary>
-public sealed record OnnxSessionOptions
+/// <summary>
+/// How an <see cref="EncoderSession"/> runs its model. Defaults suit the embedder on a small CPU box and
+/// the encoder <see cref="EncoderModel"/> writes; <see cref="EmbedderOptions"/> carries the configured values.
+/// </summary>
+public sealed record EncoderSessionOptions
 {
+    public string IdsName { get; init; } = EncoderModel.IdsInput;
+
+    public string MaskName { get; init; } = EncoderModel.MaskInput;
+
+    public string OutputName { get; init; } = EncoderModel.EmbeddingOutput;
+
     /// <summary>
     /// Threads ONNX Runtime may use inside one operator. Default 1: on the 2-core machines this project
     /// is measured on, one thread is as fast as two for the encoder, and leaves a core for the Kafka
     /// loop; 0 lets ORT use one per physical core.
     /// </summary>
     public int IntraOpThreads { get; init; } = 1;
-
-    public OnnxGraphOptimizationLevel GraphOptimizationLevel { get; init; } = OnnxGraphOptimizationLevel.All;
 
     /// <summary><see cref="OnnxExecutionProviders.Cpu"/> (default) or <see cref="OnnxExecutionProviders.Cuda"/>.</summary>
     public string ExecutionProvider { get; init; } = OnnxExecutionProviders.Cpu;
@@ -19,11 +26,14 @@ public sealed record OnnxSessionOptions
     public int CudaDeviceId { get; init; }
 
     /// <summary>
-    /// When the requested GPU provider cannot be loaded, log a warning and run on the CPU (true, the
-    /// default, so that one image runs everywhere) or fail session creation (false, for deployments
-    /// where a silent CPU fallback would breach latency objectives).
+    /// When the requested GPU provider cannot be used, log a warning and run on the CPU (true, the
+    /// default, so that one image runs everywhere) or fail session creation with
+    /// <see cref="ExecutionProviderUnavailableException"/> (false, for deployments where a silent CPU
+    /// fallback would breach latency objectives).
     /// </summary>
     public bool AllowCpuFallback { get; init; } = true;
+
+    internal bool IsCuda => string.Equals(ExecutionProvider, OnnxExecutionProviders.Cuda, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first impossible setting.</summary>
     public void Validate()
@@ -33,12 +43,7 @@ public sealed record OnnxSessionOptions
             throw new ArgumentException($"IntraOpThreads must be 0 (ORT default) or positive, not {IntraOpThreads}.", nameof(IntraOpThreads));
         }
 
-        if (!Enum.IsDefined(GraphOptimizationLevel))
-        {
-            throw new ArgumentException($"Unknown graph optimization level {(int)GraphOptimizationLevel}.", nameof(GraphOptimizationLevel));
-        }
-
-        if (!IsProvider(OnnxExecutionProviders.Cpu) && !IsProvider(OnnxExecutionProviders.Cuda))
+        if (!IsCuda && !string.Equals(ExecutionProvider, OnnxExecutionProviders.Cpu, StringComparison.OrdinalIgnoreCase))
         {
             throw new ArgumentException(
                 $"Unknown execution provider '{ExecutionProvider}'; expected '{OnnxExecutionProviders.Cpu}' or '{OnnxExecutionProviders.Cuda}'.",
@@ -50,6 +55,4 @@ public sealed record OnnxSessionOptions
             throw new ArgumentException($"CudaDeviceId must be non-negative, not {CudaDeviceId}.", nameof(CudaDeviceId));
         }
     }
-
-    internal bool IsProvider(string provider) => string.Equals(ExecutionProvider, provider, StringComparison.OrdinalIgnoreCase);
 }

@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 using Google.Protobuf;
-using StreamRec.Onnx.Proto;
+using StreamRec.OnnxWriter.Proto;
 
-namespace StreamRec.Onnx.Writer;
+namespace StreamRec.OnnxWriter;
 
 /// <summary>
 /// Builds an ONNX <see cref="GraphProto"/>: typed inputs and outputs with fixed or symbolic dimensions,

@@ -1,12 +1,12 @@
 using Google.Protobuf;
-using StreamRec.Onnx.Proto;
+using StreamRec.OnnxWriter.Proto;
 
-namespace StreamRec.Onnx.Writer;
+namespace StreamRec.OnnxWriter;
 
 /// <summary>
 /// Writes an ONNX model: a graph (<see cref="Graph"/>) plus the model-level fields ONNX Runtime reads
 /// (IR version, operator set imports, producer) and free-form <c>metadata_props</c>, which a session
-/// reports back as <see cref="OnnxSession.CustomMetadata"/>.
+/// reports back as its custom metadata (ONNX Runtime's <c>ModelMetadata.CustomMetadataMap</c>).
 /// </summary>
 /// <example>
 /// <code>
@@ -103,7 +103,7 @@ public sealed class OnnxModelBuilder
         return model;
     }
 
-    /// <summary>The serialized model, ready for <see cref="OnnxSession.FromBytes"/>.</summary>
+    /// <summary>The serialized model, ready for an ONNX Runtime session.</summary>
     public byte[] ToByteArray() => Build().ToByteArray();
 
     /// <summary>

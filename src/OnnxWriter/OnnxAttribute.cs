@@ -1,8 +1,8 @@
 using System.Text;
 using Google.Protobuf;
-using StreamRec.Onnx.Proto;
+using StreamRec.OnnxWriter.Proto;
 
-namespace StreamRec.Onnx.Writer;
+namespace StreamRec.OnnxWriter;
 
 /// <summary>
 /// Factories for node attributes. Each sets <c>AttributeProto.type</c>, which ONNX requires since IR

@@ -1,4 +1,4 @@
-namespace StreamRec.Onnx.Writer;
+namespace StreamRec.OnnxWriter;
 
 /// <summary>
 /// One dimension of a graph input or output: a fixed size, or a symbolic name (e.g. <c>batch</c>) that

@@ -1,4 +1,4 @@
-namespace StreamRec.Onnx;
+namespace StreamRec.OnnxWriter;
 
 /// <summary>Shape arithmetic shared by inputs and outputs.</summary>
 internal static class TensorShape

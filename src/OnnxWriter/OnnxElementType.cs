@@ -1,9 +1,9 @@
-namespace StreamRec.Onnx;
+namespace StreamRec.OnnxWriter;
 
 /// <summary>
 /// Tensor element types, numbered as ONNX's <c>TensorProto.DataType</c> and ORT's
-/// <c>ONNXTensorElementDataType</c> (the two agree). The session runs <see cref="Float"/> and
-/// <see cref="Int64"/> tensors; the others are here so that a model's metadata can be reported faithfully.
+/// <c>ONNXTensorElementDataType</c> (the two agree). The writer stores <see cref="Float"/> and
+/// <see cref="Int64"/> initializers; any type can be declared for a graph's inputs and outputs.
 /// </summary>
 public enum OnnxElementType
 {

@@ -4,6 +4,7 @@ using StreamRec.IntegrationTests.Infrastructure;
 
 namespace StreamRec.IntegrationTests.Cli;
 
+[Trait(BrokerTrait.Name, BrokerTrait.EmbeddedOnly)]
 public sealed partial class DemoCommandTests
 {
     /// <summary>The demo's shortened mode, as CI runs it: 40 users' whole histories (about 7,000 events).</summary>

@@ -2,6 +2,7 @@ using StreamRec.IntegrationTests.Infrastructure;
 
 namespace StreamRec.IntegrationTests.Cli;
 
+[Trait(BrokerTrait.Name, BrokerTrait.EmbeddedOnly)]
 public sealed class DevKafkaCommandTests
 {
     [Fact]

@@ -6,16 +6,16 @@ using StreamRec.IntegrationTests.Kafka;
 namespace StreamRec.IntegrationTests.Cli;
 
 [Collection(KafkaCollection.Name)]
-public sealed class ReplayCommandTests(EmbeddedKafkaFixture kafka)
+public sealed class ReplayCommandTests(KafkaFixture kafka)
 {
     [Fact]
     public async Task Replay_writes_every_event_in_the_contract_keyed_by_user_in_time_order()
     {
         const int events = 3_000;
         var topic = UniqueNames.Next("replay");
-        kafka.Cluster.CreateTopic(topic, partitions: 4);
+        kafka.CreateTopic(topic, partitions: 4);
 
-        using var replay = ExternalProcess.StartStreamRec("replay", "-b", kafka.Cluster.BootstrapServers, "--topic", topic, "--limit", $"{events}", "--rate", "20000");
+        using var replay = ExternalProcess.StartStreamRec("replay", "-b", kafka.BootstrapServers, "--topic", topic, "--limit", $"{events}", "--rate", "20000");
         await replay.WaitForExitAsync(TimeSpan.FromSeconds(120));
         Assert.True(replay.ExitCode == 0, replay.StandardError);
         Assert.Contains($"replay: {events:N0} events delivered", replay.StandardOutput, StringComparison.Ordinal);

@@ -17,7 +17,7 @@ namespace StreamRec.IntegrationTests.Deployment;
 /// CUDA, must refuse to start rather than quietly run on the CPU.
 /// </summary>
 [Collection(KafkaCollection.Name)]
-public sealed class RenderedWorkerTests(EmbeddedKafkaFixture kafka)
+public sealed class RenderedWorkerTests(KafkaFixture kafka)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
 
@@ -27,7 +27,7 @@ public sealed class RenderedWorkerTests(EmbeddedKafkaFixture kafka)
         var prefix = UniqueNames.Next("chart") + "-";
         foreach (var topic in WorkerProcess.Topics(prefix).All)
         {
-            kafka.Cluster.CreateTopic(topic, partitions: 2);
+            kafka.CreateTopic(topic, partitions: 2);
         }
 
         using var redis = await RedisServerProcess.StartAsync();
@@ -94,7 +94,7 @@ public sealed class RenderedWorkerTests(EmbeddedKafkaFixture kafka)
             {
                 ["Kafka"] = new JsonObject
                 {
-                    ["BootstrapServers"] = kafka.Cluster.BootstrapServers,
+                    ["BootstrapServers"] = kafka.BootstrapServers,
                     // The embedded broker's rebalances wait half the session timeout (README, "What the embedded broker does not do").
                     ["Consumer"] = new JsonObject { ["session.timeout.ms"] = "6000", ["heartbeat.interval.ms"] = "500", ["statistics.interval.ms"] = "1000" },
                     ["Topics"] = new JsonObject

@@ -13,14 +13,14 @@ namespace StreamRec.IntegrationTests.DriftDetector;
 
 /// <summary>The drift stage as a host runs it: <see cref="DriftDetectorServiceCollectionExtensions.AddDriftDetectorStage"/> and <see cref="DriftDetectorWorker"/>.</summary>
 [Collection(KafkaCollection.Name)]
-public sealed class DriftDetectorWorkerTests(EmbeddedKafkaFixture kafka, RedisServerFixture redis) : IClassFixture<RedisServerFixture>
+public sealed class DriftDetectorWorkerTests(KafkaFixture kafka, RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     [Fact]
     public async Task Hosted_worker_applies_embedded_events_with_the_configured_state_ttl()
     {
         var prefix = UniqueNames.Next("dw") + "-";
         var topics = new TopicNames { Embedded = prefix + "embedded", Mutations = prefix + "mutations", DeadLetter = prefix + "dlq" };
-        kafka.Cluster.CreateTopic(topics.Embedded, partitions: 2);
+        kafka.CreateTopic(topics.Embedded, partitions: 2);
         var world = new GenreWorld(prefix, seed: 31);
         var users = Enumerable.Range(0, 3).Select(u => $"{prefix}user-{u}").ToList();
         var events = users.SelectMany(u => world.Events(u, 7, 0, "Drama", "Comedy")).ToList();

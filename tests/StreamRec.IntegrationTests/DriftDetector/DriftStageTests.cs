@@ -14,7 +14,7 @@ namespace StreamRec.IntegrationTests.DriftDetector;
 
 /// <summary>The drift stage end to end: the real embedded broker and a real redis-server.</summary>
 [Collection(KafkaCollection.Name)]
-public sealed class DriftStageTests(EmbeddedKafkaFixture kafka, RedisServerFixture redis) : IClassFixture<RedisServerFixture>
+public sealed class DriftStageTests(KafkaFixture kafka, RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     private static readonly (string From, string To)[] Switches =
     [
@@ -29,9 +29,9 @@ public sealed class DriftStageTests(EmbeddedKafkaFixture kafka, RedisServerFixtu
     {
         var prefix = UniqueNames.Next("ds") + "-";
         var topics = new TopicNames { Embedded = prefix + "embedded", Mutations = prefix + "mutations", DeadLetter = prefix + "dlq" };
-        kafka.Cluster.CreateTopic(topics.Embedded, partitions: 4);
-        kafka.Cluster.CreateTopic(topics.Mutations, partitions: 2);
-        kafka.Cluster.CreateTopic(topics.DeadLetter, partitions: 1);
+        kafka.CreateTopic(topics.Embedded, partitions: 4);
+        kafka.CreateTopic(topics.Mutations, partitions: 2);
+        kafka.CreateTopic(topics.DeadLetter, partitions: 1);
         var world = new GenreWorld(prefix, seed);
         await world.WriteCatalogAsync(redis.Connection.GetDatabase());
 

@@ -16,7 +16,7 @@ namespace StreamRec.IntegrationTests.Embedding;
 
 /// <summary>The optional catalog topic, through the hosted Embedder, the real embedded broker and a real redis-server.</summary>
 [Collection(KafkaCollection.Name)]
-public sealed class CatalogTopicTests(EmbeddedKafkaFixture kafka, RedisServerFixture redis) : IClassFixture<RedisServerFixture>
+public sealed class CatalogTopicTests(KafkaFixture kafka, RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     private static Message<byte[]?, byte[]?> Record(CatalogItemRecord item) => new()
     {
@@ -29,8 +29,8 @@ public sealed class CatalogTopicTests(EmbeddedKafkaFixture kafka, RedisServerFix
     {
         var prefix = UniqueNames.Next("cat") + "-";
         var topics = new TopicNames { Clean = prefix + "clean", Embedded = prefix + "embedded", DeadLetter = prefix + "dlq", Catalog = prefix + "catalog" };
-        kafka.Cluster.CreateTopic(topics.Catalog, partitions: 2);
-        kafka.Cluster.CreateTopic(topics.DeadLetter, partitions: 1);
+        kafka.CreateTopic(topics.Catalog, partitions: 2);
+        kafka.CreateTopic(topics.DeadLetter, partitions: 1);
         using var encoder = new TestEncoder(prefix + "model");
         CatalogItemRecord[] items =
         [

@@ -18,7 +18,7 @@ namespace StreamRec.IntegrationTests.Embedding;
 
 /// <summary>The embed stage end to end: the real embedded broker, a real redis-server and ONNX Runtime.</summary>
 [Collection(KafkaCollection.Name)]
-public sealed class EmbedderStageTests(EmbeddedKafkaFixture kafka, RedisServerFixture redis) : IClassFixture<RedisServerFixture>
+public sealed class EmbedderStageTests(KafkaFixture kafka, RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     private const int Events = 60, MaxBatchSize = 8;
 
@@ -26,9 +26,9 @@ public sealed class EmbedderStageTests(EmbeddedKafkaFixture kafka, RedisServerFi
     public async Task Clean_events_come_out_embedded_in_order_corrupt_ones_in_the_dlq_and_new_items_in_redis()
     {
         var topics = new TopicNames { Clean = UniqueNames.Next("clean"), Embedded = UniqueNames.Next("embedded"), DeadLetter = UniqueNames.Next("dlq") };
-        kafka.Cluster.CreateTopic(topics.Clean, partitions: 4);
-        kafka.Cluster.CreateTopic(topics.Embedded, partitions: 4);
-        kafka.Cluster.CreateTopic(topics.DeadLetter, partitions: 1);
+        kafka.CreateTopic(topics.Clean, partitions: 4);
+        kafka.CreateTopic(topics.Embedded, partitions: 4);
+        kafka.CreateTopic(topics.DeadLetter, partitions: 1);
         var modelVersion = UniqueNames.Next("model");
         using var encoder = new TestEncoder(modelVersion);
         var items = MovieItems.Create(UniqueNames.Next("item") + "-", 15);

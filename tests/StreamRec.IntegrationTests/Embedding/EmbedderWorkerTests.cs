@@ -14,14 +14,14 @@ namespace StreamRec.IntegrationTests.Embedding;
 
 /// <summary>The embed stage as a host runs it: <see cref="EmbedderServiceCollectionExtensions.AddEmbedderStage"/> and <see cref="EmbedderWorker"/>.</summary>
 [Collection(KafkaCollection.Name)]
-public sealed class EmbedderWorkerTests(EmbeddedKafkaFixture kafka, RedisServerFixture redis) : IClassFixture<RedisServerFixture>
+public sealed class EmbedderWorkerTests(KafkaFixture kafka, RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     [Fact]
     public async Task Hosted_worker_embeds_clean_events_configured_from_configuration()
     {
         const int Events = 12;
         var topics = new TopicNames { Clean = UniqueNames.Next("clean"), Embedded = UniqueNames.Next("embedded"), DeadLetter = UniqueNames.Next("dlq") };
-        kafka.Cluster.CreateTopic(topics.Clean, partitions: 2);
+        kafka.CreateTopic(topics.Clean, partitions: 2);
         var modelVersion = UniqueNames.Next("hosted");
         using var encoder = new TestEncoder(modelVersion);
         var items = MovieItems.Create(UniqueNames.Next("hosted-item") + "-", Events);

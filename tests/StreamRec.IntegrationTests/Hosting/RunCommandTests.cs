@@ -11,7 +11,7 @@ namespace StreamRec.IntegrationTests.Hosting;
 
 /// <summary><c>streamrec run</c> as an operator runs it: a real process, the embedded broker, a real redis-server.</summary>
 [Collection(KafkaCollection.Name)]
-public sealed class RunCommandTests(EmbeddedKafkaFixture kafka)
+public sealed class RunCommandTests(KafkaFixture kafka)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
@@ -120,7 +120,7 @@ public sealed class RunCommandTests(EmbeddedKafkaFixture kafka)
         var prefix = UniqueNames.Next("ready") + "-";
         CreateTopics(prefix);
         using var redis = await RedisServerProcess.StartAsync();
-        using var worker = WorkerProcess.Start("drift", kafka.Cluster.BootstrapServers, redis.ConnectionString, prefix, "unused.onnx");
+        using var worker = WorkerProcess.Start("drift", kafka.BootstrapServers, redis.ConnectionString, prefix, "unused.onnx");
         var ready = await worker.WaitForAsync("/readyz", HttpStatusCode.OK, Deadline);
         Assert.Contains("\"name\":\"partitions\",\"ok\":true", ready, StringComparison.Ordinal);
 
@@ -199,7 +199,7 @@ public sealed class RunCommandTests(EmbeddedKafkaFixture kafka)
     {
         foreach (var topic in WorkerProcess.Topics(prefix).All)
         {
-            kafka.Cluster.CreateTopic(topic, partitions: 2);
+            kafka.CreateTopic(topic, partitions: 2);
         }
     }
 
@@ -212,7 +212,7 @@ public sealed class RunCommandTests(EmbeddedKafkaFixture kafka)
         var redis = await RedisServerProcess.StartAsync();
         var encoder = new TestEncoder(prefix + "model");
         var run = new AllStages(prefix, redis, encoder,
-            WorkerProcess.Start("ingest,embed,drift,recommend", kafka.Cluster.BootstrapServers, redis.ConnectionString, prefix, encoder.ModelPath, settings));
+            WorkerProcess.Start("ingest,embed,drift,recommend", kafka.BootstrapServers, redis.ConnectionString, prefix, encoder.ModelPath, settings));
         try
         {
             await run.Worker.WaitForAsync("/readyz", HttpStatusCode.OK, Deadline);

@@ -13,7 +13,7 @@ using StreamRec.Messaging.Stages;
 namespace StreamRec.IntegrationTests.Ingest;
 
 [Collection(KafkaCollection.Name)]
-public sealed class IngestStageTests(EmbeddedKafkaFixture kafka)
+public sealed class IngestStageTests(KafkaFixture kafka)
 {
     private static readonly byte[] Key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
 
@@ -28,7 +28,7 @@ public sealed class IngestStageTests(EmbeddedKafkaFixture kafka)
         };
         foreach (var topic in new[] { topics.Raw, topics.Clean, topics.DeadLetter })
         {
-            kafka.Cluster.CreateTopic(topic, partitions: 4);
+            kafka.CreateTopic(topic, partitions: 4);
         }
 
         var inputs = Inputs();

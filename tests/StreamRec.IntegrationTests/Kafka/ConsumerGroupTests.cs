@@ -6,7 +6,7 @@ using StreamRec.Messaging;
 namespace StreamRec.IntegrationTests.Kafka;
 
 [Collection(KafkaCollection.Name)]
-public sealed class ConsumerGroupTests(EmbeddedKafkaFixture kafka)
+public sealed class ConsumerGroupTests(KafkaFixture kafka)
 {
     [Fact]
     public void Keyed_records_are_all_consumed_by_a_group_in_per_key_order()
@@ -14,7 +14,7 @@ public sealed class ConsumerGroupTests(EmbeddedKafkaFixture kafka)
         const int records = 10_000;
         const int keys = 97;
         var topic = UniqueNames.Next("keyed");
-        kafka.Cluster.CreateTopic(topic, partitions: 6);
+        kafka.CreateTopic(topic, partitions: 6);
         KafkaTestClients.ProduceAll(kafka.Options, topic,
             Enumerable.Range(0, records).Select(i => ($"user-{i % keys}", $"{i / keys}")));
 
@@ -56,7 +56,7 @@ public sealed class ConsumerGroupTests(EmbeddedKafkaFixture kafka)
         const int partitions = 8;
         var topic = UniqueNames.Next("rebalance");
         var group = UniqueNames.Next("group");
-        kafka.Cluster.CreateTopic(topic, partitions);
+        kafka.CreateTopic(topic, partitions);
 
         var seen = new ConcurrentDictionary<string, int>();
         using var stop = new CancellationTokenSource();

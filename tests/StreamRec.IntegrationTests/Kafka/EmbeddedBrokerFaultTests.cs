@@ -6,6 +6,7 @@ using StreamRec.Messaging;
 namespace StreamRec.IntegrationTests.Kafka;
 
 /// <summary>The embedded broker's fault injection, which the reliability tests build on, really injects faults.</summary>
+[Trait(BrokerTrait.Name, BrokerTrait.EmbeddedOnly)]
 public sealed class EmbeddedBrokerFaultTests
 {
     private const short ProduceApiKey = 0;

@@ -4,15 +4,16 @@ using StreamRec.IntegrationTests.Infrastructure;
 
 namespace StreamRec.IntegrationTests.Kafka;
 
+[Trait(BrokerTrait.Name, BrokerTrait.EmbeddedOnly)]
 [Collection(KafkaCollection.Name)]
-public sealed class EmbeddedBrokerLibraryTests(EmbeddedKafkaFixture kafka)
+public sealed class EmbeddedBrokerLibraryTests(KafkaFixture kafka)
 {
     [Fact]
     public void The_embedded_broker_runs_in_the_one_librdkafka_that_Confluent_loaded()
     {
         // A client of Confluent's and the broker both at work in this process.
         var topic = UniqueNames.Next("one-library");
-        kafka.Cluster.CreateTopic(topic, partitions: 1);
+        kafka.CreateTopic(topic, partitions: 1);
         KafkaTestClients.ProduceAll(kafka.Options, topic, [("k", "v")]);
 
         var mapped = File.ReadLines("/proc/self/maps")

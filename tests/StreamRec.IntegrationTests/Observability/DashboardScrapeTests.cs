@@ -19,7 +19,7 @@ namespace StreamRec.IntegrationTests.Observability;
 /// Grafana would send it, must return a value that is not NaN before the deadline.
 /// </summary>
 [Collection(KafkaCollection.Name)]
-public sealed class DashboardScrapeTests(EmbeddedKafkaFixture kafka, RedisServerFixture redis) : IClassFixture<RedisServerFixture>
+public sealed class DashboardScrapeTests(KafkaFixture kafka, RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     /// <summary>What $__rate_interval stands for here (Grafana: at least 4 scrape intervals; a minute keeps a burst visible while polling).</summary>
     private const string RateInterval = "1m";
@@ -34,11 +34,11 @@ public sealed class DashboardScrapeTests(EmbeddedKafkaFixture kafka, RedisServer
         var topics = WorkerProcess.Topics(prefix);
         foreach (var topic in topics.All)
         {
-            kafka.Cluster.CreateTopic(topic, partitions: 2);
+            kafka.CreateTopic(topic, partitions: 2);
         }
 
         using var encoder = new TestEncoder(prefix + "model");
-        using var worker = WorkerProcess.Start("ingest,embed,drift,recommend", kafka.Cluster.BootstrapServers, redis.Server.ConnectionString, prefix, encoder.ModelPath,
+        using var worker = WorkerProcess.Start("ingest,embed,drift,recommend", kafka.BootstrapServers, redis.Server.ConnectionString, prefix, encoder.ModelPath,
             // The test encoder is random and 12-dimensional: a more sensitive CUSUM, as in FourStagePipelineTests.
             "--DriftDetector:Detection:CusumSlack=0.5", "--DriftDetector:Detection:CusumThreshold=6",
             // One release per user fits the budget; the second (after the user's second mutation) does not.

@@ -24,7 +24,7 @@ namespace StreamRec.IntegrationTests.Pipeline;
 
 /// <summary>All four stages together, from raw events to private recommendations, through the real embedded broker and a real redis-server.</summary>
 [Collection(KafkaCollection.Name)]
-public sealed class FourStagePipelineTests(EmbeddedKafkaFixture kafka, RedisServerFixture redis) : IClassFixture<RedisServerFixture>
+public sealed class FourStagePipelineTests(KafkaFixture kafka, RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     private static readonly byte[] Key = Enumerable.Range(7, 32).Select(i => (byte)i).ToArray();
 
@@ -39,7 +39,7 @@ public sealed class FourStagePipelineTests(EmbeddedKafkaFixture kafka, RedisServ
         };
         foreach (var topic in topics.All)
         {
-            kafka.Cluster.CreateTopic(topic, partitions: 2);
+            kafka.CreateTopic(topic, partitions: 2);
         }
 
         // Six users, each 60 comedies then 60 horror films. Each group shares its genre, decade and

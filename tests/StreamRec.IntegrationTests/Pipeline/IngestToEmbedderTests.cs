@@ -17,7 +17,7 @@ namespace StreamRec.IntegrationTests.Pipeline;
 
 /// <summary>The first two stages together, through the real embedded broker and a real redis-server.</summary>
 [Collection(KafkaCollection.Name)]
-public sealed class IngestToEmbedderTests(EmbeddedKafkaFixture kafka, RedisServerFixture redis) : IClassFixture<RedisServerFixture>
+public sealed class IngestToEmbedderTests(KafkaFixture kafka, RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     private static readonly byte[] Key = Enumerable.Range(100, 32).Select(i => (byte)i).ToArray();
 
@@ -33,7 +33,7 @@ public sealed class IngestToEmbedderTests(EmbeddedKafkaFixture kafka, RedisServe
         };
         foreach (var topic in new[] { topics.Raw, topics.Clean, topics.Embedded, topics.DeadLetter })
         {
-            kafka.Cluster.CreateTopic(topic, partitions: 4);
+            kafka.CreateTopic(topic, partitions: 4);
         }
 
         var (valid, invalid) = RawEvents();

@@ -18,7 +18,7 @@ namespace StreamRec.IntegrationTests.Recommender;
 
 /// <summary>DriftDetector and Recommender together through the real embedded broker and a real redis-server.</summary>
 [Collection(KafkaCollection.Name)]
-public sealed class RecommenderStageTests(EmbeddedKafkaFixture kafka, RedisServerFixture redis) : IClassFixture<RedisServerFixture>
+public sealed class RecommenderStageTests(KafkaFixture kafka, RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     [Fact]
     public async Task Embedded_events_in_private_recommendations_of_the_new_interest_out_one_release_per_mutation()
@@ -30,7 +30,7 @@ public sealed class RecommenderStageTests(EmbeddedKafkaFixture kafka, RedisServe
         };
         foreach (var topic in new[] { topics.Embedded, topics.Mutations, topics.Recommendations })
         {
-            kafka.Cluster.CreateTopic(topic, partitions: 2);
+            kafka.CreateTopic(topic, partitions: 2);
         }
 
         var world = new GenreWorld(prefix, seed: 51);

@@ -23,6 +23,7 @@ namespace StreamRec.IntegrationTests.Reliability;
 /// recovers without help, <c>/readyz</c> shows the outage that cuts it off from every broker, and
 /// nothing is lost or applied twice.
 /// </summary>
+[Trait(BrokerTrait.Name, BrokerTrait.EmbeddedOnly)]
 public sealed class BrokerFaultTests(ITestOutputHelper output)
 {
     private const short ProduceApi = 0;
@@ -42,7 +43,7 @@ public sealed class BrokerFaultTests(ITestOutputHelper output)
             Consumer = new Dictionary<string, string>(EmbeddedKafkaCluster.ConsumerSettings, StringComparer.Ordinal),
         };
         var run = FaultRun.Create(UniqueNames.Next("broker-faults") + "-", seed: 43, eventsPerUser: 100);
-        run.CreateTopics(cluster);
+        run.CreateTopics((topic, partitions) => cluster.CreateTopic(topic, partitions));
         cluster.CreateTopic(run.Topics.Raw, partitions: 3);
         cluster.CreateTopic(run.Topics.Clean, partitions: 3);
         using var redis = await RedisServerProcess.StartAsync();

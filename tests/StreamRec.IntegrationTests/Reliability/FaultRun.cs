@@ -70,12 +70,13 @@ internal sealed class FaultRun
         return new FaultRun(prefix, world, histories);
     }
 
-    public void CreateTopics(Embedded.EmbeddedKafkaCluster cluster)
+    /// <summary>Creates the run's topics with <paramref name="createTopic"/> (topic, partitions): the fixture's or a cluster's own.</summary>
+    public void CreateTopics(Action<string, int> createTopic)
     {
-        cluster.CreateTopic(Topics.Embedded, partitions: 4);
-        cluster.CreateTopic(Topics.Mutations, partitions: 2);
-        cluster.CreateTopic(Topics.Recommendations, partitions: 2);
-        cluster.CreateTopic(Topics.DeadLetter, partitions: 1);
+        createTopic(Topics.Embedded, 4);
+        createTopic(Topics.Mutations, 2);
+        createTopic(Topics.Recommendations, 2);
+        createTopic(Topics.DeadLetter, 1);
     }
 
     /// <summary>

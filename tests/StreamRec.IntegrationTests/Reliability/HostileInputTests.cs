@@ -11,7 +11,7 @@ namespace StreamRec.IntegrationTests.Reliability;
 
 /// <summary>Ten thousand malformed records through the real Ingest stage on the embedded broker.</summary>
 [Collection(KafkaCollection.Name)]
-public sealed class HostileInputTests(EmbeddedKafkaFixture kafka)
+public sealed class HostileInputTests(KafkaFixture kafka)
 {
     [Fact]
     public async Task Ten_thousand_malformed_records_all_land_in_the_dlq_unchanged_with_a_reason_and_the_stage_never_stops()
@@ -19,7 +19,7 @@ public sealed class HostileInputTests(EmbeddedKafkaFixture kafka)
         var topics = new TopicNames { Raw = UniqueNames.Next("hostile-raw"), Clean = UniqueNames.Next("hostile-clean"), DeadLetter = UniqueNames.Next("hostile-dlq") };
         foreach (var topic in new[] { topics.Raw, topics.Clean, topics.DeadLetter })
         {
-            kafka.Cluster.CreateTopic(topic, partitions: 4);
+            kafka.CreateTopic(topic, partitions: 4);
         }
 
         var records = HostileRecords.Generate(10_000, seed: 8);

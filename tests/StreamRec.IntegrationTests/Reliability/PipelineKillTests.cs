@@ -26,7 +26,7 @@ namespace StreamRec.IntegrationTests.Reliability;
 /// mutation under one id, each answered by one release charged once to the privacy ledger.
 /// </summary>
 [Collection(KafkaCollection.Name)]
-public sealed class PipelineKillTests(EmbeddedKafkaFixture kafka, RedisServerFixture redis, ITestOutputHelper output) : IClassFixture<RedisServerFixture>
+public sealed class PipelineKillTests(KafkaFixture kafka, RedisServerFixture redis, ITestOutputHelper output) : IClassFixture<RedisServerFixture>
 {
     private static readonly string[] Stages = ["ingest", "embed", "drift", "recommend"];
 
@@ -37,12 +37,12 @@ public sealed class PipelineKillTests(EmbeddedKafkaFixture kafka, RedisServerFix
         var topics = WorkerProcess.Topics(prefix);
         foreach (var topic in new[] { topics.Raw, topics.Clean, topics.Embedded })
         {
-            kafka.Cluster.CreateTopic(topic, partitions: 4);
+            kafka.CreateTopic(topic, partitions: 4);
         }
 
         foreach (var topic in new[] { topics.Mutations, topics.Recommendations, topics.DeadLetter, topics.Catalog })
         {
-            kafka.Cluster.CreateTopic(topic, partitions: 2);
+            kafka.CreateTopic(topic, partitions: 2);
         }
 
         var key = Enumerable.Range(40, 32).Select(i => (byte)i).ToArray();
@@ -72,7 +72,7 @@ public sealed class PipelineKillTests(EmbeddedKafkaFixture kafka, RedisServerFix
             Assert.Equal(0, client.Flush(TimeSpan.FromSeconds(30)));
         });
 
-        WorkerProcess Start(string stage) => WorkerProcess.StartWithKey(key, stage, kafka.Cluster.BootstrapServers, redis.Server.ConnectionString, prefix, encoder.ModelPath,
+        WorkerProcess Start(string stage) => WorkerProcess.StartWithKey(key, stage, kafka.BootstrapServers, redis.Server.ConnectionString, prefix, encoder.ModelPath,
             "--Ingest:MaxBatchSize=32", "--Embedder:MicroBatchSize=32", "--DriftDetector:MicroBatchSize=16", "--DriftDetector:MicroBatchWait=00:00:00.050",
             // The random 12-dimensional test encoder separates the genres less than the trained one: a more sensitive CUSUM.
             "--DriftDetector:Detection:CusumSlack=0.5", "--DriftDetector:Detection:CusumThreshold=6",

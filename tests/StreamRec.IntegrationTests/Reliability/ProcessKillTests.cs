@@ -17,16 +17,16 @@ namespace StreamRec.IntegrationTests.Reliability;
 /// with SIGKILL ten times at random moments while events stream in, restarted each time.
 /// </summary>
 [Collection(KafkaCollection.Name)]
-public sealed class ProcessKillTests(EmbeddedKafkaFixture kafka, RedisServerFixture redis, ITestOutputHelper output) : IClassFixture<RedisServerFixture>
+public sealed class ProcessKillTests(KafkaFixture kafka, RedisServerFixture redis, ITestOutputHelper output) : IClassFixture<RedisServerFixture>
 {
     [Fact]
     public async Task Ten_kill_9s_of_the_drift_worker_mid_stream_leave_the_reference_state_and_every_mutation_once()
     {
         var prefix = UniqueNames.Next("kill") + "-";
         var topics = WorkerProcess.Topics(prefix);
-        kafka.Cluster.CreateTopic(topics.Embedded, partitions: 4);
-        kafka.Cluster.CreateTopic(topics.Mutations, partitions: 2);
-        kafka.Cluster.CreateTopic(topics.DeadLetter, partitions: 1);
+        kafka.CreateTopic(topics.Embedded, partitions: 4);
+        kafka.CreateTopic(topics.Mutations, partitions: 2);
+        kafka.CreateTopic(topics.DeadLetter, partitions: 1);
         var world = new GenreWorld(prefix, seed: 31);
         var db = redis.Connection.GetDatabase();
         await world.WriteCatalogAsync(db);
@@ -120,6 +120,6 @@ public sealed class ProcessKillTests(EmbeddedKafkaFixture kafka, RedisServerFixt
     }
 
     private WorkerProcess Start(string prefix) =>
-        WorkerProcess.Start("drift", kafka.Cluster.BootstrapServers, redis.Server.ConnectionString, prefix, "unused.onnx",
+        WorkerProcess.Start("drift", kafka.BootstrapServers, redis.Server.ConnectionString, prefix, "unused.onnx",
             "--DriftDetector:MicroBatchSize=16", "--DriftDetector:MicroBatchWait=00:00:00.050");
 }

@@ -17,7 +17,7 @@ namespace StreamRec.IntegrationTests.Reliability;
 /// or applied twice.
 /// </summary>
 [Collection(KafkaCollection.Name)]
-public sealed class RedisRestartTests(EmbeddedKafkaFixture kafka, ITestOutputHelper output)
+public sealed class RedisRestartTests(KafkaFixture kafka, ITestOutputHelper output)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
@@ -27,13 +27,13 @@ public sealed class RedisRestartTests(EmbeddedKafkaFixture kafka, ITestOutputHel
         var clock = Stopwatch.StartNew();
         void Note(string what) => output.WriteLine($"{clock.Elapsed.TotalSeconds,6:0.0} s  {what}");
         var run = FaultRun.Create(UniqueNames.Next("redis-restart") + "-", seed: 41, eventsPerUser: 120);
-        run.CreateTopics(kafka.Cluster);
+        run.CreateTopics(kafka.CreateTopic);
         using var redis = await RedisServerProcess.StartAsync(new RedisServerOptions { AppendOnly = true });
         using var connection = await RedisConnector.ConnectAsync(new RedisOptions { Configuration = redis.ConnectionString });
         var db = connection.GetDatabase();
         await run.World.WriteCatalogAsync(db);
 
-        using var worker = WorkerProcess.Start("drift,recommend", kafka.Cluster.BootstrapServers, redis.ConnectionString, run.Prefix, "unused.onnx", FaultRun.WorkerSettings);
+        using var worker = WorkerProcess.Start("drift,recommend", kafka.BootstrapServers, redis.ConnectionString, run.Prefix, "unused.onnx", FaultRun.WorkerSettings);
         await worker.WaitForAsync("/readyz", HttpStatusCode.OK, Deadline);
         Assert.Equal(0, await FaultRun.MetricAsync(worker, "streamrec_stage_restarts_total", ("stage", "drift"), ("reason", "redis"))); // there from the start
         Note("worker ready");

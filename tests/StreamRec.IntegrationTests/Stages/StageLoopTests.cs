@@ -11,7 +11,7 @@ using StreamRec.Messaging.Stages;
 namespace StreamRec.IntegrationTests.Stages;
 
 [Collection(KafkaCollection.Name)]
-public sealed class StageLoopTests(EmbeddedKafkaFixture kafka)
+public sealed class StageLoopTests(KafkaFixture kafka)
 {
     [Fact]
     public async Task A_lone_record_is_processed_when_the_batch_wait_expires()
@@ -75,6 +75,7 @@ public sealed class StageLoopTests(EmbeddedKafkaFixture kafka)
     }
 
     [Fact]
+    [Trait(BrokerTrait.Name, BrokerTrait.EmbeddedOnly)] // injects fetch errors
     public async Task Failed_fetches_are_fetched_again_without_stopping_the_stage_and_every_record_is_delivered_once_in_order()
     {
         const short fetchApi = 1;
@@ -145,8 +146,8 @@ public sealed class StageLoopTests(EmbeddedKafkaFixture kafka)
     {
         var input = UniqueNames.Next("loop-in");
         var output = UniqueNames.Next("loop-out");
-        kafka.Cluster.CreateTopic(input, partitions);
-        kafka.Cluster.CreateTopic(output, partitions);
+        kafka.CreateTopic(input, partitions);
+        kafka.CreateTopic(output, partitions);
         return (input, output);
     }
 

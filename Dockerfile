@@ -1,8 +1,8 @@
 # syntax=docker/dockerfile:1
 #
 # StreamRec, CPU image: the `streamrec` executable (a self-contained .NET 10 publish) with ONNX
-# Runtime's CPU library from the NuGet package Microsoft.ML.OnnxRuntime next to it, Debian's
-# librdkafka1, and the default item encoder, trained while the image is built (data/ is not in the
+# Runtime's CPU library (NuGet Microsoft.ML.OnnxRuntime) and librdkafka (NuGet librdkafka.redist) next
+# to it, and the default item encoder, trained while the image is built (data/ is not in the
 # repository, so nothing is copied from it).
 #
 #   docker build -t streamrec/streamrec:0.1.0 .
@@ -35,12 +35,13 @@ RUN dotnet publish src/Cli -c Release -r linux-x64 --self-contained -o /app
 COPY --from=fetch /src/data/ml-latest-small/ /data/ml-latest-small/
 RUN /app/streamrec train-encoder --holdout 0 --data /data/ml-latest-small --out /models/encoder.onnx
 
-# 3. Runtime: Debian 12, librdkafka1 (Confluent.Kafka's native library, mapped by
-#    src/Messaging/KafkaNativeLibrary.cs), a non-root user, nothing writable but /tmp (the chart mounts
-#    an emptyDir there and makes the root filesystem read-only).
+# 3. Runtime: Debian 12 (librdkafka comes with the publish: Confluent.Kafka loads the package's
+#    centos8-librdkafka.so there, as the main build needs a libsasl2.so.3 that Debian lacks), a non-root
+#    user, nothing writable but /tmp (the chart mounts an emptyDir there and makes the root filesystem
+#    read-only).
 FROM debian:12.12-slim
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends ca-certificates librdkafka1 \
+    && apt-get install -y --no-install-recommends ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 10001 streamrec \
     && useradd --system --uid 10001 --gid streamrec --home-dir /nonexistent --no-create-home \

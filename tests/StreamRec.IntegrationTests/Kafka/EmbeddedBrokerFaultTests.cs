@@ -60,6 +60,8 @@ public sealed class EmbeddedBrokerFaultTests
 
         // 2. Leadership moves to another broker, as clients see in the metadata.
         cluster.SetPartitionLeader(topic, 0, brokerId: 2);
+        // Metadata only: never ListConsumerGroupsAsync against the embedded broker (a double free on
+        // librdkafka 2.16 crashed the process in 6 of 7 runs).
         using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = cluster.BootstrapServers }).Build())
         {
             Assert.Equal(2, admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Single().Leader);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using StreamRec.Messaging.Stages;
 using StreamRec.Observability.Health;
+using StreamRec.Storage;
 
 namespace StreamRec.Observability.Hosting;
 
@@ -22,6 +23,11 @@ public static class ObservabilityServiceCollectionExtensions
         // anything (created at the first scrape, they would miss what happened before it).
         services.AddHostedService(provider => provider.GetRequiredService<MetricsPipeline>());
         services.AddSingleton(targets);
+        if (targets.NeedsRedis)
+        {
+            services.AddRedisConnection();
+        }
+
         services.AddSingleton<ReadinessMonitor>();
         services.AddHostedService(provider => provider.GetRequiredService<ReadinessMonitor>());
         return services;

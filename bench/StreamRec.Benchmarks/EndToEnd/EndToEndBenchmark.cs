@@ -98,7 +98,7 @@ internal sealed class EndToEndBenchmark : IBenchmark
         // Warm-up: the consumer groups join (about 3 s each on the embedded broker), JIT, the encoder's cache and the catalog fill.
         Console.Error.WriteLine("e2e: warm-up, 8,000 events/s for 12 s");
         load.Run(8_000, TimeSpan.FromSeconds(12));
-        Drain(pipeline, load, TimeSpan.FromSeconds(120));
+        await DrainAsync(pipeline, load, TimeSpan.FromSeconds(120));
 
         // Closed loop: the capacity.
         Console.Error.WriteLine($"e2e: closed loop for {settings.SaturateSeconds} s (pid {Environment.ProcessId}: attach a profiler now)");
@@ -114,7 +114,7 @@ internal sealed class EndToEndBenchmark : IBenchmark
         var capacity = PipelineSample.Rates(saturation, warm).Detected;
         var meanBacklog = MeanBacklog(saturation, warm);
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"e2e: closed loop: {capacity:N0} events/s through the drift stage"));
-        Drain(pipeline, load, TimeSpan.FromSeconds(120));
+        await DrainAsync(pipeline, load, TimeSpan.FromSeconds(120));
 
         // Open loop: the maximum sustained rate.
         var steps = new List<StepResult>();
@@ -122,7 +122,7 @@ internal sealed class EndToEndBenchmark : IBenchmark
         {
             var rate = Math.Round(capacity * percent / 100 / 500) * 500;
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"e2e: open loop at {rate:N0} events/s ({percent} % of C) for {settings.StepSeconds} s"));
-            var step = OpenLoop(pipeline, load, rate, settings.StepSeconds);
+            var step = await OpenLoopAsync(pipeline, load, rate, settings.StepSeconds);
             steps.Add(step with { Percent = percent });
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"e2e:   offered {step.Offered:N0}/s, through drift {step.Detected:N0}/s, backlog at end {step.EndBacklog:N0} growing {step.Growth:N0}/s, drained in {step.DrainSeconds:0.0} s: {(step.KeptUp ? "kept up" : "did not keep up")}"));
@@ -137,7 +137,7 @@ internal sealed class EndToEndBenchmark : IBenchmark
         // Latency at a fixed load.
         var latencyRate = settings.LatencyRate > 0 ? settings.LatencyRate : Math.Min(10_000, Math.Round((sustained > 0 ? sustained : capacity / 2) / 2 / 500) * 500);
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"e2e: latency at {latencyRate:N0} events/s for {settings.LatencySeconds} s"));
-        var latency = MeasureLatency(pipeline, load, latencyRate, settings.LatencySeconds);
+        var latency = await MeasureLatencyAsync(pipeline, load, latencyRate, settings.LatencySeconds);
 
         var warnings = pipeline.Logs.Warnings + pipeline.Logs.Errors;
         Print(output, settings, limits, capacity, meanBacklog, steps, sustained, latency, cpu);
@@ -212,7 +212,7 @@ internal sealed class EndToEndBenchmark : IBenchmark
         return count / clock.Elapsed.TotalSeconds;
     }
 
-    private static StepResult OpenLoop(Pipeline pipeline, LoadGenerator load, double rate, int seconds)
+    private static async Task<StepResult> OpenLoopAsync(Pipeline pipeline, LoadGenerator load, double rate, int seconds)
     {
         var sampler = new PhaseSampler(pipeline, load, TimeSpan.FromMilliseconds(250));
         load.Run(rate, TimeSpan.FromSeconds(seconds));
@@ -224,22 +224,22 @@ internal sealed class EndToEndBenchmark : IBenchmark
         var growth = SampleStatistics.Slope([.. window.Select(s => s.Seconds)], [.. window.Select(s => (double)s.Backlog.Events)]);
         var endBacklog = samples[^1].Backlog.Events;
         var clock = Stopwatch.StartNew();
-        Drain(pipeline, load, TimeSpan.FromSeconds(120));
+        await DrainAsync(pipeline, load, TimeSpan.FromSeconds(120));
         var drain = clock.Elapsed.TotalSeconds;
         // Kept up: the drift stage passes (nearly) what is offered and the backlog does not grow (lag bounded).
         var keptUp = detected >= 0.97 * offered && growth <= 0.02 * offered && drain <= 5;
         return new StepResult(0, rate, offered, detected, endBacklog, growth, drain, keptUp);
     }
 
-    private static LatencyFigures MeasureLatency(Pipeline pipeline, LoadGenerator load, double rate, int seconds)
+    private static async Task<LatencyFigures> MeasureLatencyAsync(Pipeline pipeline, LoadGenerator load, double rate, int seconds)
     {
         using var probe = new LatencyProbe(pipeline.Kafka, pipeline.Topics);
         probe.WaitAssigned(TimeSpan.FromSeconds(30));
         var from = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 2_000; // the first 2 s are left out
         var produced = load.Run(rate, TimeSpan.FromSeconds(seconds));
         var to = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        Drain(pipeline, load, TimeSpan.FromSeconds(120));
-        Thread.Sleep(2_000); // the probe's last fetch
+        await DrainAsync(pipeline, load, TimeSpan.FromSeconds(120));
+        await Task.Delay(2_000); // the probe's last fetch
         var (mutations, releases) = probe.Snapshot();
         var inWindow = mutations.Where(m => m.EventTime >= from && m.EventTime <= to).DistinctBy(m => m.MutationId).ToDictionary(m => m.MutationId, StringComparer.Ordinal);
         var answered = releases.Where(r => inWindow.ContainsKey(r.MutationId)).DistinctBy(r => r.MutationId).ToList();
@@ -250,10 +250,10 @@ internal sealed class EndToEndBenchmark : IBenchmark
             [.. answered.Select(r => (double)(r.MadeAt - inWindow[r.MutationId].EventTime))]);
     }
 
-    private static void Drain(Pipeline pipeline, LoadGenerator load, TimeSpan timeout)
+    private static async Task DrainAsync(Pipeline pipeline, LoadGenerator load, TimeSpan timeout)
     {
         load.Flush();
-        if (!pipeline.WaitDrained(() => load.Delivered, timeout))
+        if (!await pipeline.WaitDrainedAsync(() => load.Delivered, timeout))
         {
             throw new InvalidOperationException($"the pipeline did not drain within {timeout}: backlog {pipeline.Backlog(load.Delivered)}");
         }

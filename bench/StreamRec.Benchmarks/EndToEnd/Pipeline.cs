@@ -19,7 +19,7 @@ namespace StreamRec.Benchmarks.EndToEnd;
 /// The whole pipeline in this process, as <c>streamrec demo</c> hosts it: the embedded broker, a
 /// redis-server, and the four stages as Kafka workers, each configured as <c>streamrec run</c> configures
 /// it (its options' defaults: micro-batches of 512 for Ingest, the Embedder and the DriftDetector, 64 for
-/// the Recommender; its own Redis connection). The stages log to a <see cref="CountingLogger"/>.
+/// the Recommender; one Redis connection shared by the stages). The stages log to a <see cref="CountingLogger"/>.
 /// <see cref="Backlog"/> reads how far each stage is behind from the stages' own counters.
 /// </summary>
 internal sealed class Pipeline : IAsyncDisposable
@@ -112,13 +112,10 @@ internal sealed class Pipeline : IAsyncDisposable
     /// <summary>Starts the four stages; <paramref name="batchWait"/> replaces every stage's micro-batch wait.</summary>
     public async Task StartStagesAsync(TimeSpan? batchWait = null)
     {
-        var redisOptions = new RedisOptions { Configuration = Redis.ConnectionString };
-        async Task<IDatabase> Connect()
-        {
-            var connection = await RedisConnector.ConnectAsync(redisOptions);
-            _owned.Add(connection);
-            return connection.GetDatabase();
-        }
+        // One connection shared by the stages, as a `streamrec run` process shares one (RedisConnection).
+        var stagesConnection = await RedisConnector.ConnectAsync(new RedisOptions { Configuration = Redis.ConnectionString });
+        _owned.Add(stagesConnection);
+        var database = stagesConnection.GetDatabase();
 
         var ingest = new IngestOptions { PseudonymKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) };
         var embedder = new EmbedderOptions();
@@ -129,22 +126,19 @@ internal sealed class Pipeline : IAsyncDisposable
             ingest.MaxBatchWait = embedder.MicroBatchWait = drift.MicroBatchWait = recommender.MicroBatchWait = wait;
         }
 
-        var embedderDatabase = await Connect();
-        var driftDatabase = await Connect();
-        var recommenderDatabase = await Connect();
         _loops =
         [
             new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Raw, GroupId = ingest.GroupId, MaxBatchSize = ingest.MaxBatchSize, MaxBatchWait = ingest.MaxBatchWait },
                 new IngestProcessor(new RawEventValidator(ingest, TimeProvider.System), Pseudonymizer.FromOptions(ingest), Topics, TimeProvider.System),
                 Logs).RunAsync(_stop.Token),
             new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Clean, GroupId = embedder.GroupId, MaxBatchSize = embedder.MicroBatchSize, MaxBatchWait = embedder.MicroBatchWait },
-                new EmbedderProcessor(Encoder, new ItemCatalogWriter(embedderDatabase, TimeProvider.System), Topics, embedder.KnownItemsCapacity, TimeProvider.System, Logs),
+                new EmbedderProcessor(Encoder, new ItemCatalogWriter(database, TimeProvider.System), Topics, embedder.KnownItemsCapacity, TimeProvider.System, Logs),
                 Logs).RunAsync(_stop.Token),
             new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Embedded, GroupId = drift.GroupId, MaxBatchSize = drift.MicroBatchSize, MaxBatchWait = drift.MicroBatchWait },
-                new DriftProcessor(drift, new DriftStateStore(driftDatabase, drift.StateTimeToLive), new ItemCatalogReader(driftDatabase), Topics, TimeProvider.System, Logs),
+                new DriftProcessor(drift, new DriftStateStore(database, drift.StateTimeToLive), new ItemCatalogReader(database), Topics, TimeProvider.System, Logs),
                 Logs).RunAsync(_stop.Token),
             new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Mutations, GroupId = recommender.GroupId, MaxBatchSize = recommender.MicroBatchSize, MaxBatchWait = recommender.MicroBatchWait },
-                new RecommenderProcessor(ReleaseMaker.ForRedis(recommender, recommenderDatabase, TimeProvider.System, Logs), Topics, TimeProvider.System, Logs),
+                new RecommenderProcessor(ReleaseMaker.ForRedis(recommender, database, TimeProvider.System, Logs), Topics, TimeProvider.System, Logs),
                 Logs).RunAsync(_stop.Token),
         ];
     }
@@ -184,28 +178,33 @@ internal sealed class Pipeline : IAsyncDisposable
     /// <summary>Events the drift stage has finished: the end of the event path (what reaches the recommender is one record per mutation).</summary>
     public long Detected => Counters.Consumed(DriftProcessor.Stage);
 
-    /// <summary>A stage that failed fails the benchmark with its error.</summary>
-    public void ThrowIfFaulted()
+    /// <summary>
+    /// A stage that failed fails the benchmark with its error, at once: the other stages are told to stop
+    /// but not waited for (they never end by themselves, and one may be stuck on what the failed one
+    /// left behind); <see cref="DisposeAsync"/> waits for them.
+    /// </summary>
+    public async Task ThrowIfFaultedAsync()
     {
-        if (_loops.Any(loop => loop.IsFaulted))
+        if (_loops.FirstOrDefault(loop => loop.IsFaulted) is { } faulted)
         {
-            Task.WhenAll(_loops).GetAwaiter().GetResult();
+            await _stop.CancelAsync();
+            await faulted; // rethrows the stage's exception
         }
     }
 
     /// <summary>Waits until every stage has handled everything from the <paramref name="delivered"/> raw events; false after <paramref name="timeout"/>.</summary>
-    public bool WaitDrained(Func<long> delivered, TimeSpan timeout)
+    public async Task<bool> WaitDrainedAsync(Func<long> delivered, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            ThrowIfFaulted();
+            await ThrowIfFaultedAsync();
             if (Backlog(delivered()).Total == 0)
             {
                 return true;
             }
 
-            Thread.Sleep(50); // polling a condition with a deadline
+            await Task.Delay(50); // polling a condition with a deadline
         }
 
         return false;

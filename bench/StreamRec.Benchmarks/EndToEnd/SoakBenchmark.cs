@@ -84,8 +84,9 @@ internal sealed class SoakBenchmark : IBenchmark
         while (true)
         {
             var next = TimeSpan.FromSeconds((samples.Count + 1) * interval) - clock.Elapsed;
-            var done = producing.Wait(next > TimeSpan.Zero ? next : TimeSpan.Zero);
-            pipeline.ThrowIfFaulted();
+            await Task.WhenAny(producing, Task.Delay(next > TimeSpan.Zero ? next : TimeSpan.Zero));
+            var done = producing.IsCompleted;
+            await pipeline.ThrowIfFaultedAsync();
             var seconds = clock.Elapsed.TotalSeconds;
             var detected = pipeline.Detected;
             var lag = ConsumerStatusRegistry.Current
@@ -110,7 +111,7 @@ internal sealed class SoakBenchmark : IBenchmark
 
         await producing;
         load.Flush();
-        var drained = pipeline.WaitDrained(() => load.Delivered, TimeSpan.FromSeconds(60));
+        var drained = await pipeline.WaitDrainedAsync(() => load.Delivered, TimeSpan.FromSeconds(60));
         Print(output, minutes, rate, interval, warmupMinutes, population, fetchWait, external, samples, drained, pipeline.Logs);
         output.WriteLine(external
             ? string.Create(CultureInfo.InvariantCulture, $"The broker ran in its own process (streamrec dev-kafka), RSS {pipeline.ExternalBrokerRssMiB():0} MiB at the end: the RSS above is the pipeline's alone.")

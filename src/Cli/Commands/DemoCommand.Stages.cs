@@ -68,12 +68,16 @@ public static partial class DemoCommand
             && counters.Consumed(DriftProcessor.Stage) == counters.Forwarded(EmbedderProcessor.Stage)
             && counters.Consumed(RecommenderProcessor.Stage) == counters.Forwarded(DriftProcessor.Stage);
 
-        /// <summary>A stage that failed ends the demo with its error.</summary>
+        /// <summary>
+        /// A stage that failed ends the demo with its error, at once: the other stages are told to stop but
+        /// not waited for here (they never end by themselves); <see cref="DisposeAsync"/> waits for them.
+        /// </summary>
         public async Task ThrowIfFaultedAsync()
         {
-            if (_loops.Any(loop => loop.IsFaulted))
+            if (_loops.FirstOrDefault(loop => loop.IsFaulted) is { } faulted)
             {
-                await Task.WhenAll(_loops);
+                await _stop.CancelAsync();
+                await faulted; // rethrows the stage's exception
             }
         }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using StreamRec.Messaging.Stages;
+using StreamRec.Storage;
 
 namespace StreamRec.DriftDetector.Stage;
 
@@ -12,5 +13,6 @@ public static class DriftDetectorServiceCollectionExtensions
 {
     public static IServiceCollection AddDriftDetectorStage(this IServiceCollection services, IConfiguration configuration) =>
         services.AddStageOptions<DriftDetectorOptions, DriftDetectorOptionsValidator>(configuration, DriftDetectorOptions.SectionName)
+            .AddRedisConnection()
             .AddStageWorker<DriftDetectorWorker>();
 }

@@ -15,7 +15,7 @@ namespace StreamRec.DriftDetector.Stage;
 public sealed class DriftDetectorWorker(
     IOptions<KafkaOptions> kafka,
     IOptions<DriftDetectorOptions> drift,
-    IOptions<RedisOptions> redis,
+    RedisConnection redis,
     TimeProvider clock,
     ILogger<DriftDetectorWorker> logger) : StageWorker(DriftProcessor.Stage, logger)
 {
@@ -26,7 +26,7 @@ public sealed class DriftDetectorWorker(
     protected override async Task RunStageAsync(CancellationToken stoppingToken)
     {
         var options = drift.Value;
-        using var connection = await RedisConnector.ConnectAsync(redis.Value).ConfigureAwait(false);
+        var connection = await redis.GetAsync(stoppingToken).ConfigureAwait(false);
         var database = connection.GetDatabase();
         var processor = new DriftProcessor(
             options, new DriftStateStore(database, options.StateTimeToLive), new ItemCatalogReader(database), kafka.Value.Topics, clock, logger);

@@ -70,22 +70,24 @@ public sealed class DriftStateStore(IDatabase database, TimeSpan timeToLive)
     }
 
     /// <summary>
-    /// Applies every write in one pipeline (all scripts sent, then all awaited: one round trip for a
-    /// batch). Each is atomic on its own; they are independent users.
+    /// Applies every write pipelined (all scripts sent, then all awaited: about one round trip for a
+    /// batch). Each is atomic on its own; they are independent users. Not an <see cref="IBatch"/>: the
+    /// client answers NOSCRIPT (a server restarted or SCRIPT FLUSHed since it last sent a script) by
+    /// sending the script itself, run once, for a call of its own, but a script call of a batch
+    /// (StackExchange.Redis 3.4.35) then never completes (RedisConnectionTests).
     /// </summary>
     /// <returns>For each write, whether it was applied (false: the stored state already includes its offset).</returns>
     /// <exception cref="RedisException">Redis is unreachable or a script failed.</exception>
     public async Task<bool[]> ApplyAsync(IReadOnlyList<DriftStateWrite> writes, int recentItems = 0)
     {
         ArgumentNullException.ThrowIfNull(writes);
-        var batch = database.CreateBatch();
         var pending = new Task<RedisResult>[writes.Count];
         var recent = new List<Task>();
         for (var i = 0; i < writes.Count; i++)
         {
             var write = writes[i];
             ArgumentException.ThrowIfNullOrEmpty(write.User);
-            pending[i] = batch.ScriptEvaluateAsync(ApplyScript, [Key(write.User)],
+            pending[i] = database.ScriptEvaluateAsync(ApplyScript, [Key(write.User)],
             [
                 write.Partition.ToString(CultureInfo.InvariantCulture),
                 write.Offset.ToString(CultureInfo.InvariantCulture),
@@ -103,11 +105,10 @@ public sealed class DriftStateStore(IDatabase database, TimeSpan timeToLive)
 
                 arguments.Add(recentItems.ToString(CultureInfo.InvariantCulture));
                 arguments.Add(_timeToLive);
-                recent.Add(batch.ScriptEvaluateAsync(RecentItemsScript, [RecentItemsKey(write.User)], [.. arguments]));
+                recent.Add(database.ScriptEvaluateAsync(RecentItemsScript, [RecentItemsKey(write.User)], [.. arguments]));
             }
         }
 
-        batch.Execute();
         await Task.WhenAll(recent).ConfigureAwait(false);
         var results = await Task.WhenAll(pending).ConfigureAwait(false);
         return [.. results.Select(r => (int)r == 1)];

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using StreamRec.Embedder.Embedding;
 using StreamRec.Messaging.Stages;
+using StreamRec.Storage;
 
 namespace StreamRec.Embedder.Stage;
 
@@ -14,5 +15,6 @@ public static class EmbedderServiceCollectionExtensions
 {
     public static IServiceCollection AddEmbedderStage(this IServiceCollection services, IConfiguration configuration) =>
         services.AddStageOptions<EmbedderOptions, EmbedderOptionsValidator>(configuration, EmbedderOptions.SectionName)
+            .AddRedisConnection()
             .AddStageWorker<EmbedderWorker>();
 }

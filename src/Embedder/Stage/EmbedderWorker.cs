@@ -15,7 +15,7 @@ namespace StreamRec.Embedder.Stage;
 public sealed class EmbedderWorker(
     IOptions<KafkaOptions> kafka,
     IOptions<EmbedderOptions> embedder,
-    IOptions<RedisOptions> redis,
+    RedisConnection redis,
     TimeProvider clock,
     ILogger<EmbedderWorker> logger) : StageWorker(EmbedderProcessor.Stage, logger)
 {
@@ -27,11 +27,11 @@ public sealed class EmbedderWorker(
     {
         var options = embedder.Value;
         using var service = EmbeddingService.Load(options, logger);
-        using var connection = await RedisConnector.ConnectAsync(redis.Value).ConfigureAwait(false);
+        var connection = await redis.GetAsync(stoppingToken).ConfigureAwait(false);
         var processor = new EmbedderProcessor(
             service, new ItemCatalogWriter(connection.GetDatabase(), clock), kafka.Value.Topics, options.KnownItemsCapacity, clock, logger);
         // One attempt's loops stop together: the survivor of a failed loop must not outlive the attempt
-        // (the worker starts a new one, with a new model and connection, after a transient failure).
+        // (the worker starts a new one, with a new model, after a transient failure).
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var loops = new List<Task>
         {

@@ -19,7 +19,8 @@ namespace StreamRec.Observability.Health;
 /// broker connection up (and are recent);</item>
 /// <item><c>partitions</c>: each of those consumers holds a group assignment (possibly of zero
 /// partitions when there are more members than partitions: it is then a ready standby);</item>
-/// <item><c>redis</c> (stages that use Redis): a PING on a connection of its own answers in time.</item>
+/// <item><c>redis</c> (stages that use Redis): the process's shared connection is connected and a PING
+/// on it answers in time.</item>
 /// </list>
 /// Answering from the latest round keeps <c>/readyz</c> fast and never lets probes pile up on a stalled
 /// Redis. Transitions are logged.
@@ -44,15 +45,10 @@ public sealed partial class ReadinessMonitor(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var options = observability.Value;
-        ConnectionMultiplexer? redis = null;
+        // The stages' connection: what readiness reports is whether they can reach Redis.
+        var redis = targets.NeedsRedis ? services.GetRequiredService<RedisConnection>() : null;
         try
         {
-            if (targets.NeedsRedis)
-            {
-                // Its own connection: a probe must not queue behind a stage's pipelined calls.
-                redis = await RedisConnector.ConnectAsync(services.GetRequiredService<IOptions<RedisOptions>>().Value).ConfigureAwait(false);
-            }
-
             using var timer = new PeriodicTimer(options.ReadinessInterval, clock);
             do
             {
@@ -60,7 +56,7 @@ public sealed partial class ReadinessMonitor(
                 checks.AddRange(CheckConsumers(options.KafkaStatisticsMaxAge));
                 if (redis is not null)
                 {
-                    checks.Add(await CheckRedisAsync(redis, options.RedisCheckTimeout).ConfigureAwait(false));
+                    checks.Add(await CheckRedisAsync(redis, options.RedisCheckTimeout, stoppingToken).ConfigureAwait(false));
                 }
 
                 Publish(new ReadinessReport(clock.GetUtcNow(), checks));
@@ -69,10 +65,6 @@ public sealed partial class ReadinessMonitor(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-        }
-        finally
-        {
-            redis?.Dispose();
         }
     }
 
@@ -112,17 +104,20 @@ public sealed partial class ReadinessMonitor(
             : new ReadinessCheck("partitions", false, "waiting for a group assignment: " + string.Join(", ", unassigned));
     }
 
-    private static async Task<ReadinessCheck> CheckRedisAsync(ConnectionMultiplexer redis, TimeSpan timeout)
+    private static async Task<ReadinessCheck> CheckRedisAsync(RedisConnection redis, TimeSpan timeout, CancellationToken stoppingToken)
     {
         var clock = Stopwatch.StartNew();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        deadline.CancelAfter(timeout);
         try
         {
-            await redis.GetDatabase().PingAsync().WaitAsync(timeout).ConfigureAwait(false);
+            var connection = await redis.GetAsync(deadline.Token).ConfigureAwait(false);
+            await connection.GetDatabase().PingAsync().WaitAsync(deadline.Token).ConfigureAwait(false);
             return new ReadinessCheck("redis", true, $"ping {clock.Elapsed.TotalMilliseconds:0.0} ms");
         }
-        catch (TimeoutException)
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
         {
-            return new ReadinessCheck("redis", false, $"no answer to PING within {timeout.TotalMilliseconds:0} ms");
+            return new ReadinessCheck("redis", false, $"not connected, or no answer to PING, within {timeout.TotalMilliseconds:0} ms");
         }
         catch (RedisException e)
         {

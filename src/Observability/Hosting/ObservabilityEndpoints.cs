@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -10,8 +9,8 @@ using StreamRec.Observability.Health;
 namespace StreamRec.Observability.Hosting;
 
 /// <summary>
-/// The three endpoints every StreamRec process serves: <c>/metrics</c> (Prometheus text, collected at
-/// the scrape), <c>/healthz</c> (alive: 200 until the process is stopping) and <c>/readyz</c> (200 when
+/// The three endpoints every StreamRec process serves: <c>/metrics</c> (OpenTelemetry's Prometheus
+/// exporter, collected at the scrape), <c>/healthz</c> (alive: 200 until the process is stopping) and <c>/readyz</c> (200 when
 /// Kafka is connected, partitions are assigned and Redis answers; 503 naming what is not; JSON body).
 /// </summary>
 public static class ObservabilityEndpoints
@@ -19,17 +18,10 @@ public static class ObservabilityEndpoints
     public static IEndpointRouteBuilder MapStreamRecEndpoints(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapGet("/metrics", new RequestDelegate(MetricsAsync));
+        endpoints.MapPrometheusScrapingEndpoint("/metrics");
         endpoints.MapGet("/healthz", new RequestDelegate(HealthAsync));
         endpoints.MapGet("/readyz", new RequestDelegate(ReadyAsync));
         return endpoints;
-    }
-
-    private static Task MetricsAsync(HttpContext context)
-    {
-        var text = context.RequestServices.GetRequiredService<MetricsPipeline>().Scrape.Collect();
-        context.Response.ContentType = PrometheusTextWriter.ContentType;
-        return context.Response.WriteAsync(text, Encoding.UTF8, context.RequestAborted);
     }
 
     private static Task HealthAsync(HttpContext context)

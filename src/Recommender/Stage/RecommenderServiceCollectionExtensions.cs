@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using StreamRec.Messaging.Stages;
+using StreamRec.Storage;
 
 namespace StreamRec.Recommender.Stage;
 
@@ -12,6 +13,7 @@ public static class RecommenderServiceCollectionExtensions
 {
     public static IServiceCollection AddRecommenderStage(this IServiceCollection services, IConfiguration configuration) =>
         services.AddStageOptions<RecommenderOptions, RecommenderOptionsValidator>(configuration, RecommenderOptions.SectionName)
+            .AddRedisConnection()
             .AddStageWorker<RecommenderWorker>()
             .AddStageWorker<ScheduledRecommenderWorker>();
 }

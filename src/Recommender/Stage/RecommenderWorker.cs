@@ -14,7 +14,7 @@ namespace StreamRec.Recommender.Stage;
 public sealed class RecommenderWorker(
     IOptions<KafkaOptions> kafka,
     IOptions<RecommenderOptions> recommender,
-    IOptions<RedisOptions> redis,
+    RedisConnection redis,
     TimeProvider clock,
     ILogger<RecommenderWorker> logger) : StageWorker(RecommenderProcessor.Stage, logger)
 {
@@ -30,7 +30,7 @@ public sealed class RecommenderWorker(
             return; // ScheduledRecommenderWorker releases on the schedule instead
         }
 
-        using var connection = await RedisConnector.ConnectAsync(redis.Value).ConfigureAwait(false);
+        var connection = await redis.GetAsync(stoppingToken).ConfigureAwait(false);
         var releases = ReleaseMaker.ForRedis(options, connection.GetDatabase(), clock, logger);
         var processor = new RecommenderProcessor(releases, kafka.Value.Topics, clock, logger);
         Log.Started(logger, options.TopK, options.EpsilonSelection, options.PublishScores ? $", epsilon {options.EpsilonScores} for the scores" : ", no scores published",

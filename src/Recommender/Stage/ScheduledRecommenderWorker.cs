@@ -18,7 +18,7 @@ namespace StreamRec.Recommender.Stage;
 public sealed class ScheduledRecommenderWorker(
     IOptions<KafkaOptions> kafka,
     IOptions<RecommenderOptions> recommender,
-    IOptions<RedisOptions> redis,
+    RedisConnection redis,
     TimeProvider clock,
     ILogger<ScheduledRecommenderWorker> logger) : StageWorker(RecommenderProcessor.Stage, logger)
 {
@@ -36,7 +36,7 @@ public sealed class ScheduledRecommenderWorker(
             return;
         }
 
-        using var connection = await RedisConnector.ConnectAsync(redis.Value).ConfigureAwait(false);
+        var connection = await redis.GetAsync(stoppingToken).ConfigureAwait(false);
         var database = connection.GetDatabase();
         var releases = ReleaseMaker.ForRedis(options, database, clock, logger);
         RecommenderMetrics.Start(TriggerTag);

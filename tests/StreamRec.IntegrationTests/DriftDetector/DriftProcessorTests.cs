@@ -242,7 +242,14 @@ public sealed class DriftProcessorTests(RedisServerFixture redis) : IClassFixtur
         Assert.Equal(StackExchange.Redis.RedisType.String, await db.KeyTypeAsync(DriftStateStore.Key(user)));
         var stored = DriftStateRecord.Read((byte[])(await db.StringGetAsync(DriftStateStore.Key(user)))!);
         Assert.Equal((1, 2L, world.ModelVersion, 3L), (stored.Partition, stored.Offset, stored.ModelVersion, stored.State.Events));
-        Assert.Single(await db.ExecuteAsync("KEYS", $"*{user}*") is { } keys ? (StackExchange.Redis.RedisResult[])keys! : []);
+        // SCAN, not KEYS: the client sends KEYS only on an admin connection.
+        var keys = new List<StackExchange.Redis.RedisKey>();
+        await foreach (var key in redis.Connection.GetServer(redis.Connection.GetEndPoints()[0]).KeysAsync(pattern: $"*{user}*"))
+        {
+            keys.Add(key);
+        }
+
+        Assert.Single(keys);
     }
 
     [Fact]

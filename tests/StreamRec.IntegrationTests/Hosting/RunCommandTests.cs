@@ -37,17 +37,17 @@ public sealed class RunCommandTests(KafkaFixture kafka)
         {
             text = (await worker.GetAsync("/metrics")).Body;
             // Counted from the start: what the stages did before the first scrape is there too.
-            return text.Contains("streamrec_events_forwarded_total{stage=\"ingest\"} 180", StringComparison.Ordinal)
-                && text.Contains("streamrec_events_consumed_total{stage=\"drift\"} 180", StringComparison.Ordinal)
-                && text.Contains("streamrec_events_dead_lettered_total{reason=", StringComparison.Ordinal)
-                && System.Text.RegularExpressions.Regex.IsMatch(text, "streamrec_consumer_lag\\{partition=\"[01]\",stage=\"drift\"");
+            return Value(text, "streamrec_events_forwarded_total", "stage=\"ingest\"") == 180
+                && Value(text, "streamrec_events_consumed_total", "stage=\"drift\"") == 180
+                && Value(text, "streamrec_events_dead_lettered_total", "stage=\"ingest\"", "reason=") > 0
+                && Value(text, "streamrec_consumer_lag", "stage=\"drift\"", "partition=") is not null;
         }, Deadline, () => $"every event through the drift stage, the broken one dead-lettered, and the lag gauge, on /metrics:\n{text}\n{worker.Process.StandardOutput}");
 
         var promtool = await ExternalProcess.RunAsync("promtool", text, TimeSpan.FromSeconds(30), "check", "metrics");
         Assert.True(promtool.ExitCode == 0, $"promtool check metrics exited {promtool.ExitCode}:\n{promtool.StandardOutput}\n{promtool.StandardError}\n--- metrics ---\n{text}");
         Assert.Contains("# TYPE dotnet_process_cpu_time_seconds_total counter", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE dotnet_thread_pool_thread_number gauge", text, StringComparison.Ordinal); // a count that goes down is no counter
-        Assert.Contains("streamrec_ready{check=\"redis\"} 1", text, StringComparison.Ordinal);
+        Assert.Equal(1, Value(text, "streamrec_ready", "check=\"redis\""));
         Assert.DoesNotContain(prefix + "person", text, StringComparison.Ordinal); // never a user id, raw or otherwise, in a label
         Assert.DoesNotContain(prefix + "person", worker.Process.StandardOutput + worker.Process.StandardError, StringComparison.Ordinal);
 
@@ -102,6 +102,21 @@ public sealed class RunCommandTests(KafkaFixture kafka)
         Assert.Equal(0, worker.Process.ExitCode);
     }
 
+    /// <summary>
+    /// The sum of the series of <paramref name="name"/> carrying every one of <paramref name="labels"/>
+    /// (<c>key="value"</c>, or <c>key=</c> for any value), whatever other labels they have (the exporter
+    /// adds <c>otel_scope_name</c>) and in whatever order; null when there is none.
+    /// </summary>
+    private static double? Value(string text, string name, params string[] labels)
+    {
+        var values = text.Split('\n')
+            .Where(line => (line.StartsWith(name + "{", StringComparison.Ordinal) || line.StartsWith(name + " ", StringComparison.Ordinal))
+                && labels.All(label => line.Contains(label, StringComparison.Ordinal)))
+            .Select(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
+        return values.Count == 0 ? null : values.Sum();
+    }
+
     /// <summary>A sample line of <paramref name="name"/> carrying every one of <paramref name="labels"/>, with the value 0.</summary>
     private static bool IsZero(string line, string name, string[] labels)
     {
@@ -129,7 +144,7 @@ public sealed class RunCommandTests(KafkaFixture kafka)
         Assert.Contains("\"name\":\"redis\",\"ok\":false", down, StringComparison.Ordinal);
         Assert.Contains("\"name\":\"kafka\",\"ok\":true", down, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await worker.GetAsync("/healthz")).Status); // alive: no restart for a Redis outage
-        Assert.Contains("streamrec_ready{check=\"redis\"} 0", (await worker.GetAsync("/metrics")).Body, StringComparison.Ordinal);
+        Assert.Equal(0, Value((await worker.GetAsync("/metrics")).Body, "streamrec_ready", "check=\"redis\""));
 
         await redis.RestartAsync();
         await worker.WaitForAsync("/readyz", HttpStatusCode.OK, Deadline);

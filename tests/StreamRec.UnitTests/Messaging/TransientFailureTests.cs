@@ -60,7 +60,6 @@ public sealed class TransientFailureTests
     [InlineData("READONLY You can't write against a read only replica.")]
     [InlineData("TRYAGAIN Multiple keys request during rehashing of slot")]
     [InlineData("CLUSTERDOWN The cluster is down")]
-    [InlineData("NOSCRIPT No matching script. Please use EVAL.")]
     public void A_Redis_server_that_cannot_serve_yet_is_transient(string message) =>
         Assert.Equal(RedisFailures.Reason, RedisFailures.TransientReason(Redis<RedisServerException>(message)));
 

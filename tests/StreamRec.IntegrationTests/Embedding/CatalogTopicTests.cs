@@ -29,6 +29,10 @@ public sealed class CatalogTopicTests(KafkaFixture kafka, RedisServerFixture red
     {
         var prefix = UniqueNames.Next("cat") + "-";
         var topics = new TopicNames { Clean = prefix + "clean", Embedded = prefix + "embedded", DeadLetter = prefix + "dlq", Catalog = prefix + "catalog" };
+        // Every topic the Embedder subscribes to exists before it starts: librdkafka 2.16 stops a
+        // consumer whose subscribed topic is missing ("Subscribed topic not available"), and the
+        // embedded broker's auto-creation would race with that.
+        kafka.CreateTopic(topics.Clean, partitions: 2);
         kafka.CreateTopic(topics.Catalog, partitions: 2);
         kafka.CreateTopic(topics.DeadLetter, partitions: 1);
         using var encoder = new TestEncoder(prefix + "model");

@@ -58,7 +58,9 @@ internal sealed class DriftBenchmark : IBenchmark
         arguments.ThrowIfUnused();
 
         using var redis = RedisServerProcess.StartAsync().GetAwaiter().GetResult();
-        using var connection = RedisConnector.ConnectAsync(new RedisOptions { Configuration = redis.ConnectionString }).GetAwaiter().GetResult();
+        // Admin mode: the benchmark empties its own throwaway server between runs, and FLUSHALL is an
+        // admin command to StackExchange.Redis 3.x.
+        using var connection = RedisConnector.ConnectAsync(new RedisOptions { Configuration = redis.ConnectionString + ",allowAdmin=true" }).GetAwaiter().GetResult();
         var database = connection.GetDatabase();
         var world = new SyntheticWorld(Dimension, items: 5_000, seed: 1);
         var rows = new List<string>();

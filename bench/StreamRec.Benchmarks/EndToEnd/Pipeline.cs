@@ -25,9 +25,8 @@ namespace StreamRec.Benchmarks.EndToEnd;
 internal sealed class Pipeline : IAsyncDisposable
 {
     private readonly List<IDisposable> _owned = [];
-    private readonly CancellationTokenSource _stop = new();
     private readonly int _partitions;
-    private Task[] _loops = [];
+    private RunningStages? _stages;
 
     private readonly EmbeddedKafkaCluster? _cluster;
     private readonly ExternalBroker? _externalBroker;
@@ -104,7 +103,9 @@ internal sealed class Pipeline : IAsyncDisposable
         }
 
         var redis = await RedisServerProcess.StartAsync();
-        var connection = await RedisConnector.ConnectAsync(new RedisOptions { Configuration = redis.ConnectionString });
+        // Admin mode: the benchmark empties its own throwaway server between phases, and FLUSHALL is an
+        // admin command to StackExchange.Redis 3.x.
+        var connection = await RedisConnector.ConnectAsync(new RedisOptions { Configuration = redis.ConnectionString + ",allowAdmin=true" });
         var encoder = EmbeddingService.Load(new EmbedderOptions { ModelPath = modelPath });
         return new Pipeline(cluster, external, redis, connection, encoder, partitions, fetchWaitMs, lingerMs);
     }
@@ -126,21 +127,21 @@ internal sealed class Pipeline : IAsyncDisposable
             ingest.MaxBatchWait = embedder.MicroBatchWait = drift.MicroBatchWait = recommender.MicroBatchWait = wait;
         }
 
-        _loops =
+        _stages = new RunningStages(stop =>
         [
             new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Raw, GroupId = ingest.GroupId, MaxBatchSize = ingest.MaxBatchSize, MaxBatchWait = ingest.MaxBatchWait },
                 new IngestProcessor(new RawEventValidator(ingest, TimeProvider.System), Pseudonymizer.FromOptions(ingest), Topics, TimeProvider.System),
-                Logs).RunAsync(_stop.Token),
+                Logs).RunAsync(stop),
             new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Clean, GroupId = embedder.GroupId, MaxBatchSize = embedder.MicroBatchSize, MaxBatchWait = embedder.MicroBatchWait },
                 new EmbedderProcessor(Encoder, new ItemCatalogWriter(database, TimeProvider.System), Topics, embedder.KnownItemsCapacity, TimeProvider.System, Logs),
-                Logs).RunAsync(_stop.Token),
+                Logs).RunAsync(stop),
             new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Embedded, GroupId = drift.GroupId, MaxBatchSize = drift.MicroBatchSize, MaxBatchWait = drift.MicroBatchWait },
                 new DriftProcessor(drift, new DriftStateStore(database, drift.StateTimeToLive), new ItemCatalogReader(database), Topics, TimeProvider.System, Logs),
-                Logs).RunAsync(_stop.Token),
+                Logs).RunAsync(stop),
             new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Mutations, GroupId = recommender.GroupId, MaxBatchSize = recommender.MicroBatchSize, MaxBatchWait = recommender.MicroBatchWait },
                 new RecommenderProcessor(ReleaseMaker.ForRedis(recommender, database, TimeProvider.System, Logs), Topics, TimeProvider.System, Logs),
-                Logs).RunAsync(_stop.Token),
-        ];
+                Logs).RunAsync(stop),
+        ]);
     }
 
     /// <summary>Records each stage has yet to finish, from <paramref name="delivered"/> raw events on (each stage's input minus what it has consumed).</summary>
@@ -183,14 +184,7 @@ internal sealed class Pipeline : IAsyncDisposable
     /// but not waited for (they never end by themselves, and one may be stuck on what the failed one
     /// left behind); <see cref="DisposeAsync"/> waits for them.
     /// </summary>
-    public async Task ThrowIfFaultedAsync()
-    {
-        if (_loops.FirstOrDefault(loop => loop.IsFaulted) is { } faulted)
-        {
-            await _stop.CancelAsync();
-            await faulted; // rethrows the stage's exception
-        }
-    }
+    public Task ThrowIfFaultedAsync() => _stages?.ThrowIfFaultedAsync() ?? Task.CompletedTask;
 
     /// <summary>Waits until every stage has handled everything from the <paramref name="delivered"/> raw events; false after <paramref name="timeout"/>.</summary>
     public async Task<bool> WaitDrainedAsync(Func<long> delivered, TimeSpan timeout)
@@ -212,10 +206,12 @@ internal sealed class Pipeline : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
         try
         {
-            await Task.WhenAll(_loops);
+            if (_stages is not null)
+            {
+                await _stages.DisposeAsync();
+            }
         }
         finally
         {
@@ -230,7 +226,6 @@ internal sealed class Pipeline : IAsyncDisposable
             _cluster?.Dispose();
             _externalBroker?.Dispose();
             Counters.Dispose();
-            _stop.Dispose();
         }
     }
 }

@@ -22,14 +22,11 @@ public static partial class DemoCommand
     /// </summary>
     private sealed class DemoStages : IAsyncDisposable
     {
-        private readonly CancellationTokenSource _stop;
-        private readonly Task[] _loops;
-        private bool _stopped;
+        private readonly RunningStages _running;
 
-        private DemoStages(CancellationTokenSource stop, Task[] loops, RecommenderOptions recommender)
+        private DemoStages(RunningStages running, RecommenderOptions recommender)
         {
-            _stop = stop;
-            _loops = loops;
+            _running = running;
             Recommender = recommender;
         }
 
@@ -38,27 +35,30 @@ public static partial class DemoCommand
         public static DemoStages Start(KafkaOptions kafka, TopicNames topics, IngestOptions ingestOptions, EmbeddingService service, IDatabase database,
             CancellationToken cancellationToken)
         {
-            var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var ingest = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Raw, GroupId = ingestOptions.GroupId },
-                new IngestProcessor(new RawEventValidator(ingestOptions, TimeProvider.System), Pseudonymizer.FromOptions(ingestOptions), topics, TimeProvider.System),
-                NullLogger.Instance).RunAsync(stop.Token);
             var embedderOptions = new EmbedderOptions();
-            var embed = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Clean, GroupId = embedderOptions.GroupId },
-                new EmbedderProcessor(service, new ItemCatalogWriter(database, TimeProvider.System), topics,
-                    embedderOptions.KnownItemsCapacity, TimeProvider.System, NullLogger.Instance),
-                NullLogger.Instance).RunAsync(stop.Token);
             var driftOptions = new DriftDetectorOptions();
-            var drift = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Embedded, GroupId = driftOptions.GroupId },
-                new DriftProcessor(driftOptions, new DriftStateStore(database, driftOptions.StateTimeToLive), new ItemCatalogReader(database),
-                    topics, TimeProvider.System, NullLogger.Instance),
-                NullLogger.Instance).RunAsync(stop.Token);
             var recommenderOptions = new RecommenderOptions();
-            var recommend = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Mutations, GroupId = recommenderOptions.GroupId },
-                new RecommenderProcessor(
-                    ReleaseMaker.ForRedis(recommenderOptions, database, TimeProvider.System, NullLogger.Instance),
-                    topics, TimeProvider.System, NullLogger.Instance),
-                NullLogger.Instance).RunAsync(stop.Token);
-            return new DemoStages(stop, [ingest, embed, drift, recommend], recommenderOptions);
+            var running = new RunningStages(stop =>
+            {
+                var ingest = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Raw, GroupId = ingestOptions.GroupId },
+                    new IngestProcessor(new RawEventValidator(ingestOptions, TimeProvider.System), Pseudonymizer.FromOptions(ingestOptions), topics, TimeProvider.System),
+                    NullLogger.Instance).RunAsync(stop);
+                var embed = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Clean, GroupId = embedderOptions.GroupId },
+                    new EmbedderProcessor(service, new ItemCatalogWriter(database, TimeProvider.System), topics,
+                        embedderOptions.KnownItemsCapacity, TimeProvider.System, NullLogger.Instance),
+                    NullLogger.Instance).RunAsync(stop);
+                var drift = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Embedded, GroupId = driftOptions.GroupId },
+                    new DriftProcessor(driftOptions, new DriftStateStore(database, driftOptions.StateTimeToLive), new ItemCatalogReader(database),
+                        topics, TimeProvider.System, NullLogger.Instance),
+                    NullLogger.Instance).RunAsync(stop);
+                var recommend = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Mutations, GroupId = recommenderOptions.GroupId },
+                    new RecommenderProcessor(
+                        ReleaseMaker.ForRedis(recommenderOptions, database, TimeProvider.System, NullLogger.Instance),
+                        topics, TimeProvider.System, NullLogger.Instance),
+                    NullLogger.Instance).RunAsync(stop);
+                return [ingest, embed, drift, recommend];
+            }, cancellationToken);
+            return new DemoStages(running, recommenderOptions);
         }
 
         /// <summary>Whether every stage has handled everything upstream of it, from the <paramref name="delivered"/> raw records on.</summary>
@@ -68,36 +68,9 @@ public static partial class DemoCommand
             && counters.Consumed(DriftProcessor.Stage) == counters.Forwarded(EmbedderProcessor.Stage)
             && counters.Consumed(RecommenderProcessor.Stage) == counters.Forwarded(DriftProcessor.Stage);
 
-        /// <summary>
-        /// A stage that failed ends the demo with its error, at once: the other stages are told to stop but
-        /// not waited for here (they never end by themselves); <see cref="DisposeAsync"/> waits for them.
-        /// </summary>
-        public async Task ThrowIfFaultedAsync()
-        {
-            if (_loops.FirstOrDefault(loop => loop.IsFaulted) is { } faulted)
-            {
-                await _stop.CancelAsync();
-                await faulted; // rethrows the stage's exception
-            }
-        }
+        /// <summary>A stage that failed ends the demo with its error, at once (<see cref="RunningStages.ThrowIfFaultedAsync"/>).</summary>
+        public Task ThrowIfFaultedAsync() => _running.ThrowIfFaultedAsync();
 
-        public async ValueTask DisposeAsync()
-        {
-            if (_stopped)
-            {
-                return;
-            }
-
-            _stopped = true;
-            try
-            {
-                await _stop.CancelAsync();
-                await Task.WhenAll(_loops);
-            }
-            finally
-            {
-                _stop.Dispose();
-            }
-        }
+        public ValueTask DisposeAsync() => _running.DisposeAsync();
     }
 }

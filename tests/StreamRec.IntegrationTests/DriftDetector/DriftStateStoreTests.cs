@@ -7,7 +7,8 @@ namespace StreamRec.IntegrationTests.DriftDetector;
 [Collection(RedisCollection.Name)]
 public sealed class DriftStateStoreTests(RedisServerFixture redis)
 {
-    private static UserDriftState State(int events, int dimension = 64)
+    /// <summary>A user's state after <paramref name="events"/> random unit events (seeded by the count).</summary>
+    internal static UserDriftState State(int events, int dimension = 64)
     {
         var parameters = new DriftParameters();
         var state = UserDriftState.New(dimension, parameters);

@@ -5,6 +5,7 @@ using StreamRec.IntegrationTests.DriftDetector;
 using StreamRec.IntegrationTests.Infrastructure;
 using StreamRec.Messaging;
 using StreamRec.Storage;
+using StreamRec.TestSupport;
 
 namespace StreamRec.IntegrationTests.Observability;
 

@@ -100,20 +100,5 @@ public sealed class RedisConnectionTests
     /// <summary>A script call lost by the client (seen with a batch of scripts after SCRIPT FLUSH) fails the test instead of hanging it.</summary>
     private static Task<T> Within<T>(Task<T> call) => call.WaitAsync(TimeSpan.FromSeconds(30));
 
-    private static UserDriftState State(int events)
-    {
-        const int dimension = 8;
-        var parameters = new DriftParameters();
-        var state = UserDriftState.New(dimension, parameters);
-        var detector = new InterestDriftDetector(parameters);
-        var random = new Random(events);
-        for (var i = 0; i < events; i++)
-        {
-            var e = Enumerable.Range(0, dimension).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
-            var norm = MathF.Sqrt(e.Sum(x => x * x));
-            detector.Apply(state, [.. e.Select(x => x / norm)], 1f);
-        }
-
-        return state;
-    }
+    private static UserDriftState State(int events) => DriftDetector.DriftStateStoreTests.State(events, dimension: 8);
 }

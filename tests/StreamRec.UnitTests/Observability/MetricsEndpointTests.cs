@@ -5,6 +5,7 @@ using StreamRec.DriftDetector.Stage;
 using StreamRec.Embedder.Embedding;
 using StreamRec.Messaging;
 using StreamRec.Recommender.Stage;
+using StreamRec.TestSupport;
 
 namespace StreamRec.UnitTests.Observability;
 

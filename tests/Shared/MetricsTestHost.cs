@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 using StreamRec.Observability.Health;
 using StreamRec.Observability.Hosting;
 
-namespace StreamRec.UnitTests.Observability;
+namespace StreamRec.TestSupport;
 
 /// <summary>A host with StreamRec's observability registration and endpoints on a loopback port, as a worker serves them.</summary>
 internal sealed class MetricsTestHost : IAsyncDisposable

@@ -47,7 +47,7 @@ app.kubernetes.io/part-of: streamrec
 {{/*
 The four stages, in pipeline order (as YAML {stages: [...]}): the values key, the component (Deployment suffix), the name
 `streamrec run --stages` takes, the configuration section, and the input topic and consumer group with
-their defaults (README, "Configuration"). KEDA's lag trigger needs the topic and group; they are read
+their defaults (docs/configuration.md). KEDA's lag trigger needs the topic and group; they are read
 from .Values.config when set there, so the chart and the workers never disagree.
 */}}
 {{- define "streamrec.stageCatalog" -}}

@@ -100,9 +100,6 @@ public sealed class EmbeddedKafkaCluster : IDisposable
     public void SetBrokerUp(int brokerId) =>
         Check(LibrdkafkaMock.BrokerSetUp(Cluster, brokerId), $"set broker {brokerId} up");
 
-    public void SetBrokerRoundTripTime(int brokerId, TimeSpan rtt) =>
-        Check(LibrdkafkaMock.BrokerSetRtt(Cluster, brokerId, (int)rtt.TotalMilliseconds), $"set broker {brokerId} rtt");
-
     public void SetPartitionLeader(string topic, int partition, int brokerId) =>
         Check(LibrdkafkaMock.PartitionSetLeader(Cluster, topic, partition, brokerId),
             $"move leader of {topic}[{partition}] to broker {brokerId}");

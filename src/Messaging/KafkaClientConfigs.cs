@@ -17,7 +17,7 @@ namespace StreamRec.Messaging;
 /// </summary>
 public static class KafkaClientConfigs
 {
-    public static ProducerConfig Producer(KafkaOptions options, string? transactionalId = null)
+    public static ProducerConfig Producer(KafkaOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var config = new ProducerConfig
@@ -31,15 +31,10 @@ public static class KafkaClientConfigs
         // Retries never duplicate or reorder a key's records.
         config.EnableIdempotence = true;
         config.Acks = Acks.All;
-        if (transactionalId is not null)
-        {
-            config.TransactionalId = transactionalId;
-        }
-
         return config;
     }
 
-    public static ConsumerConfig Consumer(KafkaOptions options, string groupId, bool readCommitted = false)
+    public static ConsumerConfig Consumer(KafkaOptions options, string groupId)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(groupId);
@@ -64,7 +59,10 @@ public static class KafkaClientConfigs
         // The application stores an offset only once the record's effects are durable; librdkafka then
         // commits stored offsets in the background. Nothing is skipped after a crash.
         config.EnableAutoOffsetStore = false;
-        config.IsolationLevel = readCommitted ? IsolationLevel.ReadCommitted : IsolationLevel.ReadUncommitted;
+        // StreamRec writes no transactions (exactly-once effects come from offset-keyed state updates and
+        // id-based deduplication), so there are no aborted records to hide and no reason to wait for the
+        // last stable offset.
+        config.IsolationLevel = IsolationLevel.ReadUncommitted;
         return config;
     }
 

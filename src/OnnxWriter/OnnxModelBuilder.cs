@@ -21,14 +21,13 @@ namespace StreamRec.OnnxWriter;
 public sealed class OnnxModelBuilder
 {
     /// <summary>
-    /// IR version 8 (ONNX 1.10-1.12) is the one that goes with opset 17; ORT 1.30 reads IR versions up
-    /// to 11, so newer is possible but buys nothing for these operators.
+    /// The IR version of every model written: 8 (ONNX 1.10-1.12) is the one that goes with opset 17; ORT
+    /// 1.30 reads IR versions up to 11, so newer is possible but buys nothing for these operators.
     /// </summary>
-    public const long DefaultIrVersion = 8;
+    public const long IrVersion = 8;
 
     private readonly Dictionary<string, long> _opsets = new(StringComparer.Ordinal);
     private readonly List<KeyValuePair<string, string>> _metadata = [];
-    private long _irVersion = DefaultIrVersion;
     private string _producerName = "StreamRec";
     private string _producerVersion = string.Empty;
     private string _docString = string.Empty;
@@ -39,13 +38,6 @@ public sealed class OnnxModelBuilder
     }
 
     public OnnxGraphBuilder Graph { get; }
-
-    public OnnxModelBuilder WithIrVersion(long irVersion)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(irVersion, 3);
-        _irVersion = irVersion;
-        return this;
-    }
 
     /// <summary>Imports an operator set; the empty domain is the standard ONNX one (<c>ai.onnx</c>).</summary>
     public OnnxModelBuilder WithOpset(long version, string domain = "")
@@ -92,7 +84,7 @@ public sealed class OnnxModelBuilder
 
         var model = new ModelProto
         {
-            IrVersion = _irVersion,
+            IrVersion = IrVersion,
             ProducerName = _producerName,
             ProducerVersion = _producerVersion,
             DocString = _docString,

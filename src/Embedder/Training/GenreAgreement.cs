@@ -11,9 +11,6 @@ namespace StreamRec.Embedder.Training;
 /// <param name="ChanceRate">Share of all pairs of evaluated items with a common category.</param>
 public sealed record GenreAgreement(int Items, int Neighbours, double Rate, double ChanceRate)
 {
-    /// <summary>How many times more often neighbours share a category than random pairs do.</summary>
-    public double Lift => ChanceRate > 0 ? Rate / ChanceRate : double.NaN;
-
     /// <summary>Measures <paramref name="items"/> against each other.</summary>
     /// <param name="vectors">Unit vectors, so that the dot product is the cosine.</param>
     /// <param name="categories">Each catalog item's categories (compared as exact strings); null or empty for none.</param>

@@ -21,8 +21,6 @@ public sealed class TrainingCorpus
     /// <summary>One history per user with at least one interaction, ordered by user id.</summary>
     public IReadOnlyList<UserHistory> Histories { get; }
 
-    public int InteractionCount => Histories.Sum(history => history.Items.Length);
-
     /// <summary>
     /// Groups interactions by user and orders each user's items by time. Ties (MovieLens has many:
     /// ratings entered in one sitting share a second) are broken by item index, so the order, and

@@ -46,6 +46,44 @@ public sealed class DriftStateStoreTests(RedisServerFixture redis)
     }
 
     [Fact]
+    public async Task A_write_from_another_partition_replaces_the_state_and_is_then_applied_once()
+    {
+        // The script compares offsets within one partition only: a user whose events come from another
+        // partition (the input topic repartitioned) starts again from that partition's offsets.
+        var store = new DriftStateStore(redis.Connection.GetDatabase(), TimeSpan.FromDays(30));
+        var user = UniqueNames.Next("user");
+        Assert.True(await store.ApplyAsync(user, partition: 3, offset: 10, State(10)));
+
+        Assert.True(await store.ApplyAsync(user, partition: 5, offset: 2, State(11)));
+        Assert.False(await store.ApplyAsync(user, partition: 5, offset: 2, State(99)));
+
+        var stored = await store.LoadAsync(user);
+        Assert.Equal((5, 2L, 11L), (stored!.Partition, stored.Offset, stored.State.Events));
+    }
+
+    [Fact]
+    public async Task Writes_for_many_users_in_one_pipelined_call_all_land_and_load_back_in_the_order_asked()
+    {
+        // The stage writes a batch's users with one call (every script sent, then every answer awaited)
+        // and reads them with one pipelined batch; each write keeps its own answer.
+        var store = new DriftStateStore(redis.Connection.GetDatabase(), TimeSpan.FromDays(1));
+        var prefix = UniqueNames.Next("pipelined");
+        var users = Enumerable.Range(0, 500).Select(i => $"{prefix}-{i}").ToArray();
+        Assert.True(await store.ApplyAsync(users[7], partition: 1, offset: 1_000, State(1, dimension: 8)));
+
+        var applied = await store.ApplyAsync(
+            [.. users.Select((user, i) => new DriftStateWrite(user, 1, 100 + i, "", UserDriftStateCodec.Write(State(2 + (i % 5), dimension: 8))))]);
+
+        Assert.Equal(users.Select((_, i) => i != 7), applied);
+        var stored = await store.LoadAsync([.. Enumerable.Reverse(users)]);
+        Assert.All(Enumerable.Reverse(stored).Select((s, i) => (s, i)), x =>
+        {
+            Assert.NotNull(x.s);
+            Assert.Equal(x.i == 7 ? (1_000L, 1L) : (100L + x.i, 2L + (x.i % 5)), (x.s.Offset, x.s.State.Events));
+        });
+    }
+
+    [Fact]
     public async Task State_carries_a_ttl_and_an_unknown_user_has_none()
     {
         var db = redis.Connection.GetDatabase();

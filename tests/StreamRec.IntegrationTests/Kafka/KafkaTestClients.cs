@@ -39,7 +39,9 @@ internal static class KafkaTestClients
     public static List<ConsumeResult<TKey, TValue>> ReadToEnd<TKey, TValue>(
         KafkaOptions options, string topic, bool readCommitted, TimeSpan timeout)
     {
-        var config = KafkaClientConfigs.Consumer(options, $"reader-{Guid.NewGuid():N}", readCommitted);
+        var config = KafkaClientConfigs.Consumer(options, $"reader-{Guid.NewGuid():N}");
+        // Only the transaction tests read committed: StreamRec's own consumers never do (it writes no transactions).
+        config.IsolationLevel = readCommitted ? IsolationLevel.ReadCommitted : IsolationLevel.ReadUncommitted;
         config.EnablePartitionEof = true;
         config.EnableAutoCommit = false;
         using var consumer = new ConsumerBuilder<TKey, TValue>(config).Build();

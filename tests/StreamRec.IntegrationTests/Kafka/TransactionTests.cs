@@ -51,8 +51,7 @@ public sealed class TransactionTests(KafkaFixture kafka)
             processor.Close();
         }
 
-        using var producer = new ProducerBuilder<string, string>(
-            KafkaClientConfigs.Producer(kafka.Options, transactionalId: UniqueNames.Next("txn-id"))).Build();
+        using var producer = new ProducerBuilder<string, string>(TransactionalProducerConfig(kafka.Options)).Build();
         producer.InitTransactions(TxnTimeout);
         producer.BeginTransaction();
         producer.Produce(output, new Message<string, string> { Key = "k", Value = "aborted" });
@@ -76,6 +75,17 @@ public sealed class TransactionTests(KafkaFixture kafka)
         }
     }
 
+    /// <summary>
+    /// StreamRec's producer settings with a transactional id of its own. Only these tests write
+    /// transactions: the product never does, so the setting lives here and not in KafkaClientConfigs.
+    /// </summary>
+    private static ProducerConfig TransactionalProducerConfig(KafkaOptions options)
+    {
+        var config = KafkaClientConfigs.Producer(options);
+        config.TransactionalId = UniqueNames.Next("txn-id");
+        return config;
+    }
+
     private (string Input, string Output, string Group) Topics()
     {
         var input = UniqueNames.Next("txn-in");
@@ -93,11 +103,11 @@ public sealed class TransactionTests(KafkaFixture kafka)
 
         public TransactionalProcessor(KafkaOptions options, string input, string group)
         {
-            var consumerConfig = KafkaClientConfigs.Consumer(options, group, readCommitted: true);
+            var consumerConfig = KafkaClientConfigs.Consumer(options, group);
+            consumerConfig.IsolationLevel = IsolationLevel.ReadCommitted;
             consumerConfig.EnableAutoCommit = false; // offsets are committed inside the transactions
             _consumer = new ConsumerBuilder<string, string>(consumerConfig).Build();
-            _producer = new ProducerBuilder<string, string>(
-                KafkaClientConfigs.Producer(options, transactionalId: UniqueNames.Next("txn-id"))).Build();
+            _producer = new ProducerBuilder<string, string>(TransactionalProducerConfig(options)).Build();
             _producer.InitTransactions(TxnTimeout);
             _consumer.Subscribe(input);
         }

@@ -30,7 +30,6 @@ public sealed class KafkaClientConfigsTests
         Assert.Equal(AutoOffsetReset.Earliest, config.AutoOffsetReset);
         Assert.Equal(PartitionAssignmentStrategy.CooperativeSticky, config.PartitionAssignmentStrategy);
         Assert.Equal(IsolationLevel.ReadUncommitted, config.IsolationLevel);
-        Assert.Equal(IsolationLevel.ReadCommitted, KafkaClientConfigs.Consumer(Options, "drift", readCommitted: true).IsolationLevel);
     }
 
     [Fact]
@@ -66,13 +65,12 @@ public sealed class KafkaClientConfigsTests
     }
 
     [Fact]
-    public void Producer_is_idempotent_and_transactional_only_on_request()
+    public void Producer_is_idempotent_and_never_transactional()
     {
         var plain = KafkaClientConfigs.Producer(Options);
         Assert.True(plain.EnableIdempotence);
         Assert.Equal(Acks.All, plain.Acks);
         Assert.Null(plain.TransactionalId);
-        Assert.Equal("tx-1", KafkaClientConfigs.Producer(Options, transactionalId: "tx-1").TransactionalId);
     }
 
     [Fact]

@@ -12,7 +12,6 @@ public sealed class OnnxModelBuilderTests
     private static OnnxModelBuilder SampleModel()
     {
         var model = new OnnxModelBuilder("sample")
-            .WithIrVersion(9)
             .WithOpset(17)
             .WithOpset(1, "com.example")
             .WithProducer("unit-test", "1.2.3")
@@ -37,7 +36,7 @@ public sealed class OnnxModelBuilderTests
     {
         var parsed = ModelProto.Parser.ParseFrom(SampleModel().ToByteArray());
 
-        Assert.Equal(9, parsed.IrVersion);
+        Assert.Equal(OnnxModelBuilder.IrVersion, parsed.IrVersion);
         Assert.Equal("unit-test", parsed.ProducerName);
         Assert.Equal("1.2.3", parsed.ProducerVersion);
         Assert.Equal("a sample", parsed.DocString);

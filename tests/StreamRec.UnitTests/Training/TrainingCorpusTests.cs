@@ -22,7 +22,6 @@ public sealed class TrainingCorpusTests
         Assert.Equal([2, 9], corpus.Histories.Select(h => h.UserId));
         Assert.Equal([0, 3], corpus.Histories[0].Items);
         Assert.Equal([2, 1, 4], corpus.Histories[1].Items);
-        Assert.Equal(5, corpus.InteractionCount);
     }
 
     [Fact]

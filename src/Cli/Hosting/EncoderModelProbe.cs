@@ -28,13 +28,15 @@ public static class EncoderModelProbe
         catch (Exception e) when (e is OnnxRuntimeException or InvalidOperationException or IOException or UnauthorizedAccessException)
         {
             // ONNX Runtime rejected the file, or the model does not fit the encoder contract or the configuration.
-            return $"{key}: '{options.ModelPath}' is not a usable encoder model: {FirstLine(e.Message)}";
+            return $"{key}: '{options.ModelPath}' is not a usable encoder model: {OneLine(e.Message)}";
         }
         catch (ExecutionProviderUnavailableException e)
         {
-            return $"{EmbedderOptions.SectionName}:{nameof(EmbedderOptions.ExecutionProvider)}: {FirstLine(e.Message)}";
+            return $"{EmbedderOptions.SectionName}:{nameof(EmbedderOptions.ExecutionProvider)}: {OneLine(e.Message)}";
         }
     }
 
-    private static string FirstLine(string message) => message.Split('\n', 2)[0].TrimEnd('\r');
+    /// <summary>ONNX Runtime's messages may span lines; the error report is one line per problem.</summary>
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }

@@ -33,7 +33,7 @@ COPY src/ src/
 # next to streamrec.
 RUN dotnet publish src/Cli -c Release -r linux-x64 --self-contained -o /app
 COPY --from=fetch /src/data/ml-latest-small/ /data/ml-latest-small/
-RUN /app/streamrec train-encoder --holdout 0 --data /data/ml-latest-small --out /models/encoder.onnx
+RUN /app/streamrec train-encoder --holdout 0 --data /data/ml-latest-small --model /models/encoder.onnx
 
 # 3. Runtime: Debian 12 (librdkafka comes with the publish: Confluent.Kafka loads the package's
 #    centos8-librdkafka.so there, as the main build needs a libsasl2.so.3 that Debian lacks), a non-root

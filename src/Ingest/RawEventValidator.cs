@@ -52,7 +52,14 @@ public sealed class RawEventValidator(IngestOptions options, TimeProvider clock)
         catch (JsonException e)
         {
             // Syntax was checked above, so this is a value of the wrong type (or a number out of range).
-            return ValidationResult.Reject(RejectionReasons.WrongType, $"field '{FieldOf(e.Path)}' has the wrong type: {ExpectedType(FieldOf(e.Path))}");
+            return ValidationResult.Reject(RejectionReasons.WrongType, WrongTypeDetail(FieldOf(e.Path)));
+        }
+
+        // ts is read as any JSON value (it may be a number or a string), so the deserialiser cannot catch
+        // a boolean, an object or a list there: the same reason and detail as any other field's wrong type.
+        if (document.Ts is { ValueKind: not (JsonValueKind.Number or JsonValueKind.String or JsonValueKind.Null) })
+        {
+            return ValidationResult.Reject(RejectionReasons.WrongType, WrongTypeDetail("ts"));
         }
 
         return Check(document);
@@ -267,6 +274,8 @@ public sealed class RawEventValidator(IngestOptions options, TimeProvider clock)
         var end = field.IndexOfAny(['.', '[']);
         return Truncate(end > 0 ? field[..end] : field.Trim('[', ']', '\''));
     }
+
+    private static string WrongTypeDetail(string field) => $"field '{field}' has the wrong type: {ExpectedType(field)}";
 
     private static string ExpectedType(string field) => field switch
     {

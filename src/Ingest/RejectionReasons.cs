@@ -32,7 +32,10 @@ public static class RejectionReasons
     /// <summary>The event type has no configured weight (Ingest:EventTypeWeights).</summary>
     public const string UnknownEventType = "unknown_event_type";
 
-    /// <summary><c>ts</c> is neither an integer of epoch milliseconds nor an RFC 3339 time with an offset.</summary>
+    /// <summary>
+    /// <c>ts</c>, a number or a string, is neither an integer of epoch milliseconds nor an RFC 3339 time
+    /// with an offset (any other JSON type is <see cref="WrongType"/>, as for every field).
+    /// </summary>
     public const string InvalidTimestamp = "invalid_timestamp";
 
     /// <summary><c>ts</c> is before Ingest:EarliestTimestamp, older than Ingest:MaxEventAge, or too far in the future.</summary>

@@ -47,7 +47,7 @@ internal sealed class PrivacyUtilityBenchmark : IBenchmark
         arguments.ThrowIfUnused();
         if (!File.Exists(modelPath))
         {
-            throw new UsageException($"No encoder at {modelPath}: train one with `streamrec train-encoder --holdout 0 --out {modelPath}` or pass --model.");
+            throw new UsageException($"No encoder at {modelPath}: train one with `streamrec train-encoder --holdout 0 --model {modelPath}` or pass --model.");
         }
 
         var clock = Stopwatch.StartNew();

@@ -68,10 +68,9 @@ public static partial class DemoCommand
             shut down, and it exits with 130 (143 on SIGTERM); a second Ctrl-C forces it.
 
             Examples:
-              streamrec demo                                  the whole data set (100k ratings, ~15 s)
-              streamrec demo --users 40                       shortened mode (CI): 40 users, ~7k ratings, ~10 s
-              streamrec demo --rate 20000 --limit 50000       the first 50,000 ratings at 20,000/s
-              streamrec demo --report /tmp/demo.html
+              streamrec demo                                       # the whole data set (100k ratings, ~15 s)
+              streamrec demo --users 40 --report /tmp/demo.html    # shortened mode (CI): 40 users, ~7k ratings, ~10 s
+              streamrec demo --users 40 --rate 2000 --limit 4000   # the first 4,000 of those ratings at 2,000/s
             """)
         {
             data, rate, limit, users, partitions, model, report,

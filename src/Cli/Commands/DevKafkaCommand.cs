@@ -40,7 +40,7 @@ public static class DevKafkaCommand
             Examples:
               streamrec dev-kafka
               streamrec dev-kafka --brokers 3 --topic clicks:16 --topic orders
-              kcat -b $(cat /tmp/bootstrap) -L        (after --bootstrap-file /tmp/bootstrap)
+              streamrec dev-kafka --bootstrap-file /tmp/streamrec-bootstrap   # then: kcat -b $(cat /tmp/streamrec-bootstrap) -L
             """)
         {
             brokers, partitions, topics, bootstrapFile,

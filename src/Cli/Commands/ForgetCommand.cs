@@ -32,9 +32,10 @@ public static class ForgetCommand
 
             {ConfigurationArguments.Help}
 
+            {ConfigurationArguments.ExamplesEnvironment}
+
             Examples:
-              STREAMREC__Ingest__PseudonymKey=... streamrec forget --user 42 --Redis:Configuration=redis:6379
-              streamrec forget --user alice@example.com --config /etc/streamrec/appsettings.json
+              STREAMREC__Ingest__PseudonymKey=$(openssl rand -base64 32) streamrec forget --user 42   # give your Ingest stage's key instead
             """)
         {
             user, configFile,

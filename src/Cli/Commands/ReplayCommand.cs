@@ -1,4 +1,5 @@
 using System.CommandLine;
+using StreamRec.Cli.Hosting;
 using StreamRec.Cli.Replay;
 using StreamRec.Datasets;
 using StreamRec.Messaging;
@@ -8,9 +9,15 @@ namespace StreamRec.Cli.Commands;
 /// <summary><c>streamrec replay</c>: MovieLens ratings as raw events into a Kafka topic, at a rate.</summary>
 public static class ReplayCommand
 {
+    /// <summary>The variable <c>streamrec run</c> reads Kafka:BootstrapServers from (StreamRecConfiguration).</summary>
+    private const string BootstrapServersVariable = "STREAMREC__Kafka__BootstrapServers";
+
     public static Command Create()
     {
-        var bootstrap = new Option<string>("--bootstrap-servers", "-b") { Description = "Kafka bootstrap servers (host:port,...).", Required = true };
+        var bootstrap = new Option<string?>("--bootstrap-servers", "-b")
+        {
+            Description = $"Kafka bootstrap servers (host:port,...). Default: ${BootstrapServersVariable}.",
+        };
         var topic = new Option<string>("--topic") { Description = "Topic to write raw events to.", DefaultValueFactory = _ => new TopicNames().Raw };
         var data = DataOption();
         var rate = RateOption();
@@ -19,19 +26,28 @@ public static class ReplayCommand
         var command = new Command("replay",
             """
             Replay the MovieLens ratings, in time order, as raw interaction events (the Ingest input
-            contract, keyed by user id) into a Kafka topic, with progress output.
+            contract, keyed by user id) into a Kafka topic, with progress output. The broker is
+            --bootstrap-servers, else STREAMREC__Kafka__BootstrapServers (as `streamrec run` reads it).
 
             Examples:
-              streamrec replay -b 127.0.0.1:9092
-              streamrec replay -b 127.0.0.1:9092 --rate 5000 --limit 20000
+              streamrec replay --limit 20000
+              streamrec replay -b "$STREAMREC__Kafka__BootstrapServers" --rate 5000 --limit 5000
             """)
         {
             bootstrap, topic, data, rate, limit,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var servers = parse.GetValue(bootstrap) ?? Environment.GetEnvironmentVariable(BootstrapServersVariable);
+            if (string.IsNullOrWhiteSpace(servers))
+            {
+                await Console.Error.WriteLineAsync($"streamrec: --bootstrap-servers is required when {BootstrapServersVariable} is not set.");
+                await Console.Error.WriteLineAsync("Run 'streamrec replay --help' for usage.");
+                return ExitCodes.InvalidUsage;
+            }
+
             var events = LoadEvents(parse.GetValue(data), parse.GetValue(limit));
-            var options = new KafkaOptions { BootstrapServers = parse.GetValue(bootstrap)! };
+            var options = new KafkaOptions { BootstrapServers = servers };
             var result = await new EventReplayer(KafkaClientConfigs.Producer(options), parse.GetValue(topic)!, parse.GetValue(rate))
                 .RunAsync(events, cancellationToken);
             Console.WriteLine($"replay: {result.Delivered:N0} events delivered in {result.Elapsed.TotalSeconds:0.0} s ({result.Delivered / Math.Max(result.Elapsed.TotalSeconds, 1e-3):N0}/s), {result.Failed:N0} failed");

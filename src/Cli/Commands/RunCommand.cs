@@ -28,10 +28,11 @@ public static class RunCommand
 
             {ConfigurationArguments.Help}
 
+            {ConfigurationArguments.ExamplesEnvironment}
+
             Examples:
-              streamrec run --stages ingest,embed,drift,recommend --Kafka:BootstrapServers=kafka:9092 --Redis:Configuration=redis:6379
-              STREAMREC__Ingest__PseudonymKey=$(openssl rand -base64 32) streamrec run --stages ingest --config /etc/streamrec/appsettings.json
-              streamrec run --stages embed --Embedder:ModelPath=/models/encoder.onnx --Observability:Port=9401
+              STREAMREC__Ingest__PseudonymKey=$(openssl rand -base64 32) streamrec run --stages ingest,embed,drift,recommend --Embedder:ModelPath=data/models/encoder.onnx
+              streamrec run --stages drift,recommend --DriftDetector:Detection:CusumThreshold=12 --Observability:ListenAddress=127.0.0.1
             """)
         {
             stages, configFile,

@@ -14,17 +14,17 @@ namespace StreamRec.Cli.Commands;
 /// </summary>
 public static class TrainEncoderCommand
 {
-    /// <summary>Where the model goes without --out: under data/, which git ignores.</summary>
-    public static readonly string DefaultOutput = Path.Combine("data", "models", "encoder.onnx");
+    /// <summary>Where the model goes without --model: under data/, which git ignores.</summary>
+    public static readonly string DefaultModel = Path.Combine("data", "models", "encoder.onnx");
 
     public static Command Create()
     {
         var defaults = new EncoderTrainingOptions();
         var data = ReplayCommand.DataOption();
-        var output = new Option<FileInfo>("--out", "-o")
+        var model = new Option<FileInfo>("--model")
         {
-            Description = "Where to write the ONNX model (atomically; the directory is created).",
-            DefaultValueFactory = _ => new FileInfo(DefaultOutput),
+            Description = $"Encoder ONNX file to write (atomically; the directory is created). Default: {DefaultModel} under the current directory.",
+            DefaultValueFactory = _ => new FileInfo(DefaultModel),
         };
         var epochs = PositiveInt("--epochs", "Passes over the training histories.", defaults.SkipGram.Epochs);
         var dimension = PositiveInt("--dim", "Embedding dimension D (= the table's width E).", defaults.SkipGram.Dimension);
@@ -58,12 +58,11 @@ public static class TrainEncoderCommand
             model's metadata under streamrec.quality.*).
 
             Examples:
-              streamrec train-encoder
-              streamrec train-encoder --holdout 0 --out data/models/encoder.onnx     (production model)
-              streamrec train-encoder --epochs 5 --dim 32 --seed 7 --out /tmp/encoder.onnx
+              streamrec train-encoder --epochs 5 --dim 32 --seed 7 --model /tmp/encoder.onnx
+              streamrec train-encoder --holdout 0 --model data/models/encoder.onnx   # the production model (~10 s)
             """)
         {
-            data, output, epochs, dimension, window, negatives, seed, holdout, version,
+            data, model, epochs, dimension, window, negatives, seed, holdout, version,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -80,7 +79,7 @@ public static class TrainEncoderCommand
                 HoldoutFraction = parse.GetValue(holdout),
             };
             var directory = parse.GetValue(data)?.FullName ?? MovieLensDirectory.Resolve();
-            return Task.FromResult(Run(directory, parse.GetValue(output)!.FullName, options, parse.GetValue(version), cancellationToken));
+            return Task.FromResult(Run(directory, parse.GetValue(model)!.FullName, options, parse.GetValue(version), cancellationToken));
         });
         return command;
     }

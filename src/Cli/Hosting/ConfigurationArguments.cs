@@ -20,6 +20,14 @@ public static class ConfigurationArguments
         code 2 and a message naming the key. README "Configuration" lists every key.
         """;
 
+    /// <summary>Where the examples of <c>run</c> and <c>forget</c> find Kafka and Redis on a developer machine.</summary>
+    public const string ExamplesEnvironment =
+        """
+        The examples take Kafka and Redis from the environment, run from the repository after
+        scripts/setup.sh (e.g. STREAMREC__Kafka__BootstrapServers=<the address `streamrec dev-kafka`
+        prints> and STREAMREC__Redis__Configuration=127.0.0.1:6379 for a local redis-server).
+        """;
+
     public static Option<FileInfo?> ConfigFileOption() => new("--config")
     {
         Description = $"JSON configuration file (default: ./{StreamRecConfiguration.DefaultFile} when present).",

@@ -11,6 +11,12 @@ public static class ExitCodes
     /// <summary>Invalid configuration: an unknown key, a missing secret or an impossible value. Fix it; a restart will not help.</summary>
     public const int InvalidConfiguration = 2;
 
+    /// <summary>
+    /// A command-line usage error (a missing required option, an unknown option or command): the same
+    /// code as invalid configuration, since both are a mistake in how the process was started.
+    /// </summary>
+    public const int InvalidUsage = InvalidConfiguration;
+
     /// <summary>Interrupted (SIGINT / Ctrl-C), after a clean stop.</summary>
     public const int Interrupted = 130;
 }

@@ -107,6 +107,14 @@ public static class WorkerHost
             validate(app.Services, errors);
         }
 
+        // Only once its options are valid: the model is read with them.
+        if (stages.Embed
+            && OptionsProbe.TryGet<EmbedderOptions>(app.Services, configuration, EmbedderOptions.SectionName, []) is { } embedder
+            && EncoderModelProbe.Check(embedder) is { } modelError)
+        {
+            errors.Add(modelError);
+        }
+
         if (errors.Count > 0)
         {
             ((IDisposable)app).Dispose();

@@ -17,7 +17,7 @@ public sealed partial class EvalCommandTests : IDisposable
         // No model at --model: the command trains one first, so the test depends on no other test's files.
         var model = Path.Combine(_directory, "encoder.onnx");
         var report = Path.Combine(_directory, "report", "drift-eval.html");
-        using var eval = ExternalProcess.StartStreamRec("eval", "--quick", "--model", model, "--out", report);
+        using var eval = ExternalProcess.StartStreamRec("eval", "--quick", "--model", model, "--report", report);
         await eval.WaitForExitAsync(TimeSpan.FromSeconds(300));
 
         Assert.True(eval.ExitCode == 0, $"exit {eval.ExitCode}\n{eval.StandardOutput}\n{eval.StandardError}");

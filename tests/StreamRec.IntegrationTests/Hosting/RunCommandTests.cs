@@ -172,6 +172,38 @@ public sealed class RunCommandTests(KafkaFixture kafka)
         Assert.Contains("invalid configuration", run.StandardError, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("missing")]
+    [InlineData("not-onnx")]
+    public async Task An_encoder_model_that_is_missing_or_not_a_model_stops_the_process_at_start_with_exit_code_2_and_one_line_naming_the_key(string kind)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"streamrec-{UniqueNames.Next("model")}.onnx");
+        if (kind == "not-onnx")
+        {
+            await File.WriteAllTextAsync(path, "not an ONNX model");
+        }
+
+        try
+        {
+            using var run = ExternalProcess.StartStreamRec(
+                new Dictionary<string, string> { ["STREAMREC__Ingest__PseudonymKey"] = Convert.ToBase64String(new byte[32]) },
+                "run", "--stages", "ingest,embed,drift,recommend", $"--Kafka:BootstrapServers={kafka.BootstrapServers}", "--Redis:Configuration=127.0.0.1:9",
+                "--Observability:ListenAddress=127.0.0.1", $"--Observability:Port={LoopbackPorts.GetFree()}", $"--Embedder:ModelPath={path}");
+            await run.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+            var errors = run.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.True(run.ExitCode == 2, $"exit {run.ExitCode}\n{run.StandardOutput}\n{run.StandardError}");
+            Assert.Equal("streamrec: invalid configuration:", errors[0]);
+            Assert.True(errors.Length == 2, run.StandardError);
+            Assert.StartsWith($"  Embedder:ModelPath: '{path}' ", errors[1], StringComparison.Ordinal);
+            Assert.DoesNotContain("Stage", run.StandardOutput, StringComparison.Ordinal); // no stage started
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public async Task A_missing_secret_from_every_source_stops_the_process_with_exit_code_2_naming_the_key()
     {

@@ -13,7 +13,7 @@ public sealed class TrainEncoderCommandTests : IDisposable
     {
         // One epoch: this test is about the command, MovieLensEncoderTests about the model's quality.
         var path = Path.Combine(_directory, "models", "encoder.onnx");
-        using var train = ExternalProcess.StartStreamRec("train-encoder", "--epochs", "1", "--seed", "5", "--out", path, "--version", "cli-test-1");
+        using var train = ExternalProcess.StartStreamRec("train-encoder", "--epochs", "1", "--seed", "5", "--model", path, "--version", "cli-test-1");
         await train.WaitForExitAsync(TimeSpan.FromSeconds(120));
 
         Assert.True(train.ExitCode == 0, train.StandardError);
@@ -32,7 +32,7 @@ public sealed class TrainEncoderCommandTests : IDisposable
     [Fact]
     public async Task Holdout_of_one_or_more_is_a_usage_error_naming_the_option()
     {
-        using var train = ExternalProcess.StartStreamRec("train-encoder", "--holdout", "1", "--out", Path.Combine(_directory, "never.onnx"));
+        using var train = ExternalProcess.StartStreamRec("train-encoder", "--holdout", "1", "--model", Path.Combine(_directory, "never.onnx"));
         await train.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
         Assert.NotEqual(0, train.ExitCode);

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using StreamRec.Cli.Replay;
 using StreamRec.Datasets;
 using StreamRec.Messaging;
+using StreamRec.Replay;
 
 namespace StreamRec.Cli.Commands;
 

@@ -1,5 +1,5 @@
-using StreamRec.Cli.Replay;
 using StreamRec.Datasets;
+using StreamRec.Replay;
 
 namespace StreamRec.UnitTests.Cli;
 

@@ -1,5 +1,6 @@
 using StreamRec.DriftDetector.Detection;
-using StreamRec.DriftDetector.Evaluation;
+using StreamRec.Evaluation;
+using StreamRec.Storage;
 
 namespace StreamRec.UnitTests.DriftDetector;
 

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using StreamRec.DriftDetector.Detection;
-using StreamRec.DriftDetector.Evaluation;
+using StreamRec.Evaluation;
 
 namespace StreamRec.UnitTests.DriftDetector;
 

@@ -1,6 +1,6 @@
 using StreamRec.Contracts;
 using StreamRec.DriftDetector.Detection;
-using StreamRec.DriftDetector.State;
+using StreamRec.Storage;
 
 namespace StreamRec.UnitTests.DriftDetector;
 

@@ -1,4 +1,4 @@
-using StreamRec.DriftDetector.Evaluation;
+using StreamRec.Evaluation;
 
 namespace StreamRec.UnitTests.DriftDetector;
 

@@ -1,5 +1,5 @@
 using StreamRec.DriftDetector.Detection;
-using StreamRec.DriftDetector.Evaluation;
+using StreamRec.Evaluation;
 
 namespace StreamRec.UnitTests.DriftDetector;
 

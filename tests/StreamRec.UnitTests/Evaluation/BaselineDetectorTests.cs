@@ -1,8 +1,9 @@
 using StreamRec.DriftDetector.Detection;
 using StreamRec.Evaluation;
 using StreamRec.Storage;
+using StreamRec.UnitTests.DriftDetector;
 
-namespace StreamRec.UnitTests.DriftDetector;
+namespace StreamRec.UnitTests.Evaluation;
 
 public sealed class BaselineDetectorTests
 {

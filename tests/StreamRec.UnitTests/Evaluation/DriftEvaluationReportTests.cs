@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using StreamRec.DriftDetector.Detection;
 using StreamRec.Evaluation;
 
-namespace StreamRec.UnitTests.DriftDetector;
+namespace StreamRec.UnitTests.Evaluation;
 
 public sealed class DriftEvaluationReportTests
 {

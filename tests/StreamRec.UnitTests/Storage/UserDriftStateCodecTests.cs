@@ -1,7 +1,8 @@
 using StreamRec.DriftDetector.Detection;
 using StreamRec.Storage;
+using StreamRec.UnitTests.DriftDetector;
 
-namespace StreamRec.UnitTests.DriftDetector;
+namespace StreamRec.UnitTests.Storage;
 
 public sealed class UserDriftStateCodecTests
 {

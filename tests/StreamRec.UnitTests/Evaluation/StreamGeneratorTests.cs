@@ -1,6 +1,7 @@
 using StreamRec.Evaluation;
+using StreamRec.UnitTests.DriftDetector;
 
-namespace StreamRec.UnitTests.DriftDetector;
+namespace StreamRec.UnitTests.Evaluation;
 
 public sealed class StreamGeneratorTests
 {

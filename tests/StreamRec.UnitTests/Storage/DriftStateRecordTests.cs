@@ -2,7 +2,7 @@ using StreamRec.Contracts;
 using StreamRec.DriftDetector.Detection;
 using StreamRec.Storage;
 
-namespace StreamRec.UnitTests.DriftDetector;
+namespace StreamRec.UnitTests.Storage;
 
 public sealed class DriftStateRecordTests
 {

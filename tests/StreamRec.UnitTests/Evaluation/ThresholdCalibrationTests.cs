@@ -1,7 +1,8 @@
 using StreamRec.DriftDetector.Detection;
 using StreamRec.Evaluation;
+using StreamRec.UnitTests.DriftDetector;
 
-namespace StreamRec.UnitTests.DriftDetector;
+namespace StreamRec.UnitTests.Evaluation;
 
 public sealed class ThresholdCalibrationTests
 {

@@ -1,7 +1,7 @@
 using StreamRec.Datasets;
 using StreamRec.Replay;
 
-namespace StreamRec.UnitTests.Cli;
+namespace StreamRec.UnitTests.Replay;
 
 public sealed class MovieLensEventsTests
 {

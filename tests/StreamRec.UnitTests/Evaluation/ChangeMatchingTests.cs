@@ -1,6 +1,6 @@
 using StreamRec.Evaluation;
 
-namespace StreamRec.UnitTests.DriftDetector;
+namespace StreamRec.UnitTests.Evaluation;
 
 public sealed class ChangeMatchingTests
 {

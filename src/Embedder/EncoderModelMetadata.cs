@@ -1,7 +1,7 @@
 namespace StreamRec.Embedder;
 
 /// <summary>
-/// Keys of the <c>metadata_props</c> that <see cref="EncoderModel"/> writes into every encoder model, so
+/// Keys of the <c>metadata_props</c> that StreamRec.Training's <c>EncoderModel</c> writes into every encoder model, so
 /// that a process loading a model file can check it matches its configuration (dimension, hashing)
 /// before embedding anything with it.
 /// </summary>

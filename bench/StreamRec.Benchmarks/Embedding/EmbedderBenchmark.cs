@@ -5,6 +5,7 @@ using StreamRec.Datasets;
 using StreamRec.Embedder;
 using StreamRec.Embedder.Embedding;
 using StreamRec.Embedder.Features;
+using StreamRec.Training;
 
 namespace StreamRec.Benchmarks.Embedding;
 
@@ -218,7 +219,7 @@ internal sealed class EmbedderBenchmark : IBenchmark
         return (hits, encoded, runs, clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>A movie as the replay's events describe it (src/Cli/Replay/MovieLensEvents.cs).</summary>
+    /// <summary>A movie as the replay's events describe it (src/Replay/MovieLensEvents.cs).</summary>
     private static ItemAttributes ToItem(Movie movie) => new(
         movie.Id.ToString(CultureInfo.InvariantCulture),
         movie.DisplayTitle,

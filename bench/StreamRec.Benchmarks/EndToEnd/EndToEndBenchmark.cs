@@ -3,11 +3,12 @@ using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
 using StreamRec.Benchmarks.Harness;
-using StreamRec.Cli.Replay;
 using StreamRec.Datasets;
 using StreamRec.DriftDetector.Detection;
 using StreamRec.DriftDetector.State;
 using StreamRec.Messaging;
+using StreamRec.Replay;
+using StreamRec.Storage;
 
 namespace StreamRec.Benchmarks.EndToEnd;
 

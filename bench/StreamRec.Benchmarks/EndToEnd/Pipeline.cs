@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using StackExchange.Redis;
 using StreamRec.Benchmarks.Harness;
-using StreamRec.Cli.Terminal;
 using StreamRec.DriftDetector.Stage;
 using StreamRec.DriftDetector.State;
 using StreamRec.Embedded;
@@ -11,6 +10,7 @@ using StreamRec.Ingest;
 using StreamRec.Messaging;
 using StreamRec.Messaging.Stages;
 using StreamRec.Recommender.Stage;
+using StreamRec.Replay.Terminal;
 using StreamRec.Storage;
 
 namespace StreamRec.Benchmarks.EndToEnd;

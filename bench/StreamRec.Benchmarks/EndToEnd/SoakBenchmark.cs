@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using StreamRec.Benchmarks.Harness;
-using StreamRec.Cli.Replay;
 using StreamRec.Datasets;
 using StreamRec.Messaging;
 using StreamRec.Messaging.Health;
+using StreamRec.Replay;
 
 namespace StreamRec.Benchmarks.EndToEnd;
 

@@ -3,12 +3,12 @@ using System.Globalization;
 using System.Text.Json;
 using Confluent.Kafka;
 using StreamRec.Benchmarks.Harness;
-using StreamRec.Cli.Replay;
 using StreamRec.Contracts;
 using StreamRec.Datasets;
 using StreamRec.Embedded;
 using StreamRec.Ingest;
 using StreamRec.Messaging;
+using StreamRec.Replay;
 
 namespace StreamRec.Benchmarks.Ingest;
 

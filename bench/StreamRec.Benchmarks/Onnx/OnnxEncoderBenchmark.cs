@@ -1,7 +1,7 @@
 using System.Globalization;
 using StreamRec.Benchmarks.Harness;
-using StreamRec.Embedder;
 using StreamRec.Embedder.Embedding;
+using StreamRec.Training;
 
 namespace StreamRec.Benchmarks.Onnx;
 

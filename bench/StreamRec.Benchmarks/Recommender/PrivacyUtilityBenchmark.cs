@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using StreamRec.Cli.Replay;
 using StreamRec.Datasets;
 using StreamRec.DriftDetector.Detection;
 using StreamRec.Embedder.Embedding;
@@ -8,6 +7,8 @@ using StreamRec.Embedder.Features;
 using StreamRec.Ingest;
 using StreamRec.Recommender.Privacy;
 using StreamRec.Recommender.Scoring;
+using StreamRec.Replay;
+using StreamRec.Storage;
 
 namespace StreamRec.Benchmarks.Recommender;
 

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging.Abstractions;
-using StreamRec.Cli.Terminal;
 using StreamRec.Benchmarks.Harness;
 using StreamRec.Contracts;
 using StreamRec.Embedded;
@@ -14,6 +13,7 @@ using StreamRec.Recommender.Ledger;
 using StreamRec.Recommender.Privacy;
 using StreamRec.Recommender.Scoring;
 using StreamRec.Recommender.Stage;
+using StreamRec.Replay.Terminal;
 using StreamRec.Storage;
 
 namespace StreamRec.Benchmarks.Recommender;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
-using StreamRec.Cli.Terminal;
 using StreamRec.DriftDetector.Stage;
 using StreamRec.DriftDetector.State;
 using StreamRec.Embedder.Embedding;
@@ -9,6 +8,7 @@ using StreamRec.Ingest;
 using StreamRec.Messaging;
 using StreamRec.Messaging.Stages;
 using StreamRec.Recommender.Stage;
+using StreamRec.Replay.Terminal;
 using StreamRec.Storage;
 
 namespace StreamRec.Cli.Commands;

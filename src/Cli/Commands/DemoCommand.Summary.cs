@@ -1,10 +1,10 @@
-using StreamRec.Cli.Replay;
-using StreamRec.Cli.Terminal;
 using StreamRec.Contracts;
 using StreamRec.DriftDetector.Stage;
 using StreamRec.Embedder.Stage;
 using StreamRec.Ingest;
 using StreamRec.Recommender.Stage;
+using StreamRec.Replay;
+using StreamRec.Replay.Terminal;
 
 namespace StreamRec.Cli.Commands;
 

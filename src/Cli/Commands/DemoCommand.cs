@@ -1,17 +1,17 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Security.Cryptography;
-using StreamRec.Cli.Replay;
-using StreamRec.Cli.Report;
-using StreamRec.Cli.Terminal;
 using StreamRec.Contracts;
 using StreamRec.Datasets;
 using StreamRec.Embedded;
 using StreamRec.Embedder.Embedding;
-using StreamRec.Embedder.Training;
+using StreamRec.Evaluation.Demo;
 using StreamRec.Ingest;
 using StreamRec.Messaging;
+using StreamRec.Replay;
+using StreamRec.Replay.Terminal;
 using StreamRec.Storage;
+using StreamRec.Training;
 
 namespace StreamRec.Cli.Commands;
 

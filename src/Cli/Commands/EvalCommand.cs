@@ -1,15 +1,15 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using StreamRec.Cli.Replay;
-using StreamRec.Cli.Terminal;
 using StreamRec.Datasets;
 using StreamRec.DriftDetector.Detection;
-using StreamRec.DriftDetector.Evaluation;
 using StreamRec.Embedder.Embedding;
 using StreamRec.Embedder.Features;
-using StreamRec.Embedder.Training;
+using StreamRec.Evaluation;
 using StreamRec.Ingest;
+using StreamRec.Replay;
+using StreamRec.Replay.Terminal;
+using StreamRec.Training;
 
 namespace StreamRec.Cli.Commands;
 
@@ -17,7 +17,7 @@ namespace StreamRec.Cli.Commands;
 /// <c>streamrec eval</c>: the drift detector against ground truth (DESIGN.md, quality bars), next to the
 /// naive consecutive-change rule and Page-Hinkley, on synthetic users drawing real MovieLens films from
 /// interest clusters and on spliced MovieLens histories. Prints the table; writes an HTML report with
-/// the plots. The evaluation itself lives in <c>StreamRec.DriftDetector.Evaluation</c>.
+/// the plots. The evaluation itself lives in <c>StreamRec.Evaluation</c>.
 /// </summary>
 public static class EvalCommand
 {

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using StreamRec.Cli.Hosting;
-using StreamRec.Cli.Replay;
 using StreamRec.Datasets;
 using StreamRec.Messaging;
+using StreamRec.Replay;
 
 namespace StreamRec.Cli.Commands;
 

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using StreamRec.Cli.Terminal;
 using StreamRec.Datasets;
 using StreamRec.Embedder.Features;
-using StreamRec.Embedder.Training;
+using StreamRec.Replay.Terminal;
+using StreamRec.Training;
 
 namespace StreamRec.Cli.Commands;
 

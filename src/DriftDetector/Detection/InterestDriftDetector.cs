@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using StreamRec.Storage;
 
 namespace StreamRec.DriftDetector.Detection;
 

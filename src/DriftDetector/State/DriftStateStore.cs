@@ -1,12 +1,11 @@
 using System.Globalization;
 using StackExchange.Redis;
-using StreamRec.DriftDetector.Detection;
+using StreamRec.Storage;
 
 namespace StreamRec.DriftDetector.State;
 
 /// <summary>
-/// Per-user drift state in Redis: one string per user, <c>streamrec:user:{&lt;pseudonym&gt;}</c> (the braces
-/// are a Redis Cluster hash tag, so every key of a user lands on one slot), holding the input position
+/// Per-user drift state in Redis: one string per user (<see cref="DriftStateKeys"/>), holding the input position
 /// of the last event applied, the encoder model version of the vectors, and the encoded state
 /// (<see cref="DriftStateRecord"/>). A string and not a hash: a hash with a value over 64 bytes leaves
 /// Redis' compact encoding, which cost about 1 KB per user against about 700 bytes as a string (measured
@@ -55,10 +54,10 @@ public sealed class DriftStateStore(IDatabase database, TimeSpan timeToLive)
 
     private readonly string _timeToLive = ((long)timeToLive.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 
-    public static RedisKey Key(string user) => $"streamrec:user:{{{user}}}";
+    public static RedisKey Key(string user) => DriftStateKeys.User(user);
 
     /// <summary>The user's most recent items (a sorted set by offset), kept only when DriftDetector:RecentItems > 0.</summary>
-    public static RedisKey RecentItemsKey(string user) => $"streamrec:recent:{{{user}}}";
+    public static RedisKey RecentItemsKey(string user) => DriftStateKeys.RecentItems(user);
 
     /// <summary>Stores <paramref name="state"/> as of input record (partition, offset) unless that record was already applied.</summary>
     /// <returns>True when written; false when the stored state already includes that record.</returns>
@@ -136,12 +135,7 @@ public sealed class DriftStateStore(IDatabase database, TimeSpan timeToLive)
     }
 
     /// <summary>The user's most recent items, most recent first (empty when none are kept).</summary>
-    public async Task<string[]> RecentItemsAsync(string user)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(user);
-        var items = await database.SortedSetRangeByRankAsync(RecentItemsKey(user), 0, -1, Order.Descending).ConfigureAwait(false);
-        return [.. items.Select(i => (string)i!)];
-    }
+    public Task<string[]> RecentItemsAsync(string user) => new RecentItemsReader(database).RecentItemsAsync(user);
 
     /// <summary>Erases a user's drift state and recent items (the erasure path for a data-subject request).</summary>
     /// <returns>How many keys were erased.</returns>

@@ -22,11 +22,11 @@ public sealed class EmbedderOptions
     /// <summary>The ONNX encoder file (<c>streamrec train-encoder</c> writes one).</summary>
     public string ModelPath { get; set; } = "";
 
-    public string InputIdsName { get; set; } = EncoderModel.IdsInput;
+    public string InputIdsName { get; set; } = EncoderModelSignature.IdsInput;
 
-    public string InputMaskName { get; set; } = EncoderModel.MaskInput;
+    public string InputMaskName { get; set; } = EncoderModelSignature.MaskInput;
 
-    public string OutputName { get; set; } = EncoderModel.EmbeddingOutput;
+    public string OutputName { get; set; } = EncoderModelSignature.EmbeddingOutput;
 
     /// <summary>D. 0: take it from the model; otherwise the model must agree (checked at start).</summary>
     public int Dimension { get; set; }

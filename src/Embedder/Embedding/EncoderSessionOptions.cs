@@ -2,15 +2,15 @@ namespace StreamRec.Embedder.Embedding;
 
 /// <summary>
 /// How an <see cref="EncoderSession"/> runs its model. Defaults suit the embedder on a small CPU box and
-/// the encoder <see cref="EncoderModel"/> writes; <see cref="EmbedderOptions"/> carries the configured values.
+/// the encoder StreamRec.Training's <c>EncoderModel</c> writes; <see cref="EmbedderOptions"/> carries the configured values.
 /// </summary>
 public sealed record EncoderSessionOptions
 {
-    public string IdsName { get; init; } = EncoderModel.IdsInput;
+    public string IdsName { get; init; } = EncoderModelSignature.IdsInput;
 
-    public string MaskName { get; init; } = EncoderModel.MaskInput;
+    public string MaskName { get; init; } = EncoderModelSignature.MaskInput;
 
-    public string OutputName { get; init; } = EncoderModel.EmbeddingOutput;
+    public string OutputName { get; init; } = EncoderModelSignature.EmbeddingOutput;
 
     /// <summary>
     /// Threads ONNX Runtime may use inside one operator. Default 1: on the 2-core machines this project

@@ -2,11 +2,11 @@ using System.Numerics.Tensors;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using StreamRec.Contracts;
-using StreamRec.DriftDetector.State;
 using StreamRec.Recommender.Catalog;
 using StreamRec.Recommender.Ledger;
 using StreamRec.Recommender.Privacy;
 using StreamRec.Recommender.Scoring;
+using StreamRec.Storage;
 
 namespace StreamRec.Recommender.Stage;
 
@@ -47,7 +47,7 @@ public sealed class ReleaseMaker
     private readonly HashSet<string> _loggedCatalogs = new(StringComparer.Ordinal);
     private readonly HashSet<int> _checkedDimensions = [];
 
-    private readonly DriftStateStore? _recentItems;
+    private readonly RecentItemsReader? _recentItems;
 
     /// <summary>
     /// <paramref name="recentItems"/> is where the users' recent items are read when
@@ -55,7 +55,7 @@ public sealed class ReleaseMaker
     /// </summary>
     public ReleaseMaker(
         RecommenderOptions options, ItemCatalogCache catalog, PrivacyLedger ledger, IRandomSource random, TimeProvider clock, ILogger logger,
-        DriftStateStore? recentItems = null)
+        RecentItemsReader? recentItems = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(catalog);
@@ -95,8 +95,7 @@ public sealed class ReleaseMaker
             CryptoRandomSource.Shared,
             clock,
             logger,
-            // Only the recent-items key is read: the TTL is never used for writing here.
-            new DriftStateStore(database, TimeSpan.FromDays(1)));
+            new RecentItemsReader(database));
     }
 
     /// <exception cref="StackExchange.Redis.RedisException">Redis is unreachable (the stage stops; the request is replayed).</exception>

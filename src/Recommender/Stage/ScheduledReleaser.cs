@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using StackExchange.Redis;
-using StreamRec.DriftDetector.State;
+using StreamRec.Storage;
 
 namespace StreamRec.Recommender.Stage;
 
@@ -24,8 +24,6 @@ public sealed class ScheduledReleaser(ReleaseMaker releases, IDatabase database,
 {
     public const string ScheduleTrigger = RecommenderOptions.ScheduleTrigger;
 
-    private const string UserKeyPattern = "streamrec:user:{*}";
-
     /// <summary>The slot the clock is in now.</summary>
     public long CurrentSlot => clock.GetUtcNow().ToUnixTimeMilliseconds() / (long)interval.TotalMilliseconds;
 
@@ -44,7 +42,7 @@ public sealed class ScheduledReleaser(ReleaseMaker releases, IDatabase database,
         do
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var reply = (RedisResult[])(await database.ExecuteAsync("SCAN", cursor, "MATCH", UserKeyPattern, "COUNT", 500).ConfigureAwait(false))!;
+            var reply = (RedisResult[])(await database.ExecuteAsync("SCAN", cursor, "MATCH", DriftStateKeys.UserPattern, "COUNT", 500).ConfigureAwait(false))!;
             cursor = (string)reply[0]!;
             var keys = ((RedisResult[])reply[1]!).Select(k => (string)k!).ToList();
             if (keys.Count == 0)

@@ -1,6 +1,7 @@
 using StreamRec.Contracts;
 using StreamRec.DriftDetector.Detection;
 using StreamRec.DriftDetector.Stage;
+using StreamRec.Storage;
 
 namespace StreamRec.IntegrationTests.DriftDetector;
 

@@ -1,6 +1,7 @@
 using StreamRec.DriftDetector.Detection;
 using StreamRec.DriftDetector.State;
 using StreamRec.IntegrationTests.Infrastructure;
+using StreamRec.Storage;
 
 namespace StreamRec.IntegrationTests.DriftDetector;
 

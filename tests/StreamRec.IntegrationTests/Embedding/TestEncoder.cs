@@ -1,7 +1,7 @@
-using StreamRec.Embedder;
 using StreamRec.Embedder.Embedding;
 using StreamRec.Embedder.Features;
 using StreamRec.IntegrationTests.Onnx;
+using StreamRec.Training;
 
 namespace StreamRec.IntegrationTests.Embedding;
 

@@ -1,6 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
-using StreamRec.Embedder;
 using StreamRec.Embedder.Embedding;
+using StreamRec.Training;
 
 namespace StreamRec.IntegrationTests.Onnx;
 

@@ -1,4 +1,4 @@
-using StreamRec.Embedder;
+using StreamRec.Training;
 
 namespace StreamRec.IntegrationTests.Onnx;
 

@@ -1,5 +1,5 @@
-using StreamRec.Embedder;
 using StreamRec.Embedder.Embedding;
+using StreamRec.Training;
 using Xunit.Abstractions;
 
 namespace StreamRec.IntegrationTests.Onnx;

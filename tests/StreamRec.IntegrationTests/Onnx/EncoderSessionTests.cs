@@ -3,6 +3,7 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using StreamRec.Embedder;
 using StreamRec.Embedder.Embedding;
+using StreamRec.Training;
 
 namespace StreamRec.IntegrationTests.Onnx;
 

@@ -12,6 +12,7 @@ using StreamRec.Recommender.Catalog;
 using StreamRec.Recommender.Ledger;
 using StreamRec.Recommender.Privacy;
 using StreamRec.Recommender.Stage;
+using StreamRec.Storage;
 
 namespace StreamRec.IntegrationTests.Recommender;
 
@@ -37,7 +38,7 @@ public sealed class RecommenderProcessorTests(RedisServerFixture redis) : IClass
             new CryptoRandomSource(),
             clock,
             NullLogger.Instance,
-            new DriftStateStore(redis.Connection.GetDatabase(), TimeSpan.FromDays(1))),
+            new RecentItemsReader(redis.Connection.GetDatabase())),
         _topics,
         clock,
         NullLogger.Instance);

@@ -9,6 +9,7 @@ using StreamRec.Recommender.Catalog;
 using StreamRec.Recommender.Ledger;
 using StreamRec.Recommender.Privacy;
 using StreamRec.Recommender.Stage;
+using StreamRec.Storage;
 
 namespace StreamRec.IntegrationTests.Recommender;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
-using StreamRec.DriftDetector.Detection;
 using StreamRec.DriftDetector.State;
 using StreamRec.Embedded;
 using StreamRec.IntegrationTests.Infrastructure;

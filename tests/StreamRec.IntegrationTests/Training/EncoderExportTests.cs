@@ -1,5 +1,5 @@
 using StreamRec.Embedder.Features;
-using StreamRec.Embedder.Training;
+using StreamRec.Training;
 
 namespace StreamRec.IntegrationTests.Training;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using StreamRec.Cli.Commands;
 using StreamRec.Datasets;
-using StreamRec.Embedder.Training;
+using StreamRec.Training;
 
 namespace StreamRec.IntegrationTests.Training;
 

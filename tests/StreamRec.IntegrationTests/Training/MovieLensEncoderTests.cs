@@ -2,8 +2,8 @@ using System.Globalization;
 using StreamRec.Embedder;
 using StreamRec.Embedder.Embedding;
 using StreamRec.Embedder.Features;
-using StreamRec.Embedder.Training;
 using StreamRec.IntegrationTests.Onnx;
+using StreamRec.Training;
 using Xunit.Abstractions;
 
 namespace StreamRec.IntegrationTests.Training;

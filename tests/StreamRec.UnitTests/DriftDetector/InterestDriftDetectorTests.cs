@@ -1,4 +1,5 @@
 using StreamRec.DriftDetector.Detection;
+using StreamRec.Storage;
 
 namespace StreamRec.UnitTests.DriftDetector;
 

@@ -18,7 +18,7 @@ public sealed class EncoderDescriptionTests
 
     private static OnnxValueInfo[] Outputs(long d = 32) => [new("embedding", TensorElementType.Float, [-1, d], ["batch", ""])];
 
-    /// <summary>The metadata <see cref="EncoderModel"/> writes.</summary>
+    /// <summary>The metadata StreamRec.Training's <c>EncoderModel</c> writes.</summary>
     private static Dictionary<string, string> Metadata(bool hashing = true)
     {
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using StreamRec.Embedder;
 using StreamRec.OnnxWriter;
 using StreamRec.OnnxWriter.Proto;
+using StreamRec.Training;
 
 namespace StreamRec.UnitTests.Onnx;
 

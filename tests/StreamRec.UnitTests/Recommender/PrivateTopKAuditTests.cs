@@ -1,6 +1,7 @@
 using StreamRec.DriftDetector.Detection;
 using StreamRec.Recommender.Privacy;
 using StreamRec.Recommender.Scoring;
+using StreamRec.Storage;
 using Xunit.Abstractions;
 
 namespace StreamRec.UnitTests.Recommender;

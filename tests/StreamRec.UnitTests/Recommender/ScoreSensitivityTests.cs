@@ -2,6 +2,7 @@ using System.Globalization;
 using StreamRec.DriftDetector.Detection;
 using StreamRec.Recommender.Privacy;
 using StreamRec.Recommender.Scoring;
+using StreamRec.Storage;
 
 namespace StreamRec.UnitTests.Recommender;
 

@@ -1,4 +1,4 @@
-using StreamRec.Embedder.Training;
+using StreamRec.Training;
 
 namespace StreamRec.UnitTests.Training;
 

@@ -1,4 +1,0 @@
-namespace StreamRec.DriftDetector.Evaluation;
-
-/// <summary>Where one detector raised alarms on a timeline's stream.</summary>
-public sealed record TimelineAlarms(string Detector, string Setting, int[] Alarms);

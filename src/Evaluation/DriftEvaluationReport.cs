@@ -1,0 +1,169 @@
+using System.Globalization;
+using System.Text;
+
+namespace StreamRec.Evaluation;
+
+/// <summary>
+/// The evaluation report: one self-contained HTML file (<see cref="HtmlReportPage"/>). Per ground truth:
+/// the results table, the delay / false-alarm and recall / false-alarm curves of the threshold sweep on
+/// the test split, example timelines of StreamRec's CUSUM S with true and detected change points, and every sweep point.
+/// </summary>
+public static class DriftEvaluationReport
+{
+    /// <summary>The leftmost false-alarm rate on the log axes; a rate of 0 is drawn there.</summary>
+    public const double MinimumPlottedRate = 0.01;
+
+    private static readonly Dictionary<string, string> Colors = new(StringComparer.Ordinal)
+    {
+        [DetectorSweeps.StreamRec] = "#1f77b4",
+        [DetectorSweeps.Naive] = "#ff7f0e",
+        [DetectorSweeps.PageHinkley] = "#2ca02c",
+        [DetectorSweeps.StreamRecDefaults] = "#9467bd",
+    };
+
+    /// <summary>Writes the report atomically (a temporary file renamed into place); creates the directory.</summary>
+    public static void Write(string path, string title, IReadOnlyList<string> notes, IReadOnlyList<GroundTruthResult> results) =>
+        HtmlReportPage.Write(path, Render(title, notes, results));
+
+    public static string Render(string title, IReadOnlyList<string> notes, IReadOnlyList<GroundTruthResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var html = HtmlReportPage.Begin(title, notes);
+        foreach (var result in results)
+        {
+            AppendGroundTruth(html, result);
+        }
+
+        return HtmlReportPage.End(html);
+    }
+
+    private static void AppendGroundTruth(StringBuilder html, GroundTruthResult result)
+    {
+        html.Append("<h2>").Append(Escape(result.Name)).Append("</h2>\n<p>").Append(Escape(result.Description))
+            .Append(Invariant($". A change counts as detected when an alarm comes within its first {result.MaxDelay} events.")).Append("</p>\n");
+        foreach (var group in result.Selected.GroupBy(s => s.Selection))
+        {
+            html.Append("<h3>").Append(Escape(group.Key)).Append(" (figures on the test split)</h3>\n<table><tr>");
+            foreach (var column in ResultTable.Columns)
+            {
+                html.Append("<th>").Append(Escape(column)).Append("</th>");
+            }
+
+            html.Append("</tr>\n");
+            foreach (var row in group)
+            {
+                html.Append("<tr>");
+                var cells = ResultTable.Cells(row);
+                for (var i = 0; i < cells.Length; i++)
+                {
+                    html.Append(i < 2 ? "<td>" : "<td class=\"n\">").Append(Escape(cells[i])).Append("</td>");
+                }
+
+                html.Append("</tr>\n");
+            }
+
+            html.Append("</table>\n");
+        }
+
+        var best = result.Selected.Where(s => s.Selection == GroundTruthEvaluation.BestF1).ToList();
+        var defaults = result.Selected.FirstOrDefault(s => s.Selection == GroundTruthEvaluation.Defaults);
+        AppendCurve(html, result, best, defaults, "median detection delay (events)", r => r.MedianDelay,
+            $"{result.Name}: detection delay vs false-alarm rate",
+            "Median delay of the detected changes against false alarms per 1,000 events, on the test split, one point per threshold of each detector's chosen setting (ring: the threshold chosen on calibration; a rate of 0 is drawn at the left edge). Lower left is better.");
+        AppendCurve(html, result, best, defaults, $"recall within {result.MaxDelay} events", r => r.Recall,
+            $"{result.Name}: recall vs false-alarm rate",
+            "Share of true changes detected within the max delay against false alarms per 1,000 events, same points. Upper left is better.");
+
+        foreach (var timeline in result.Timelines)
+        {
+            AppendTimeline(html, timeline);
+        }
+
+        html.Append("<details><summary>Every setting and threshold tried (").Append(result.Points.Count.ToString(CultureInfo.InvariantCulture))
+            .Append(" points)</summary>\n<table><tr><th>detector</th><th>setting</th><th>calibration F1</th><th>calibration FA/1k</th><th>recall</th><th>median delay</th><th>p90 delay</th><th>FA/1k events</th><th>FA/1k no-change users</th><th>precision</th><th>F1</th></tr>\n");
+        foreach (var point in result.Points)
+        {
+            var (c, t) = (point.Calibration, point.Test);
+            html.Append("<tr><td>").Append(Escape(point.Detector)).Append("</td><td>").Append(Escape(point.Describe())).Append("</td>");
+            foreach (var cell in new[]
+                     {
+                         ResultTable.Format(c.F1, "0.000"), ResultTable.Format(c.FalseAlarmsPerThousand, "0.00"), ResultTable.Format(t.Recall, "0.000"),
+                         ResultTable.Format(t.MedianDelay, "0"), ResultTable.Format(t.P90Delay, "0"), ResultTable.Format(t.FalseAlarmsPerThousand, "0.00"),
+                         ResultTable.Format(t.StationaryFalseAlarmsPerThousand, "0.00"), ResultTable.Format(t.Precision, "0.000"), ResultTable.Format(t.F1, "0.000"),
+                     })
+            {
+                html.Append("<td class=\"n\">").Append(cell).Append("</td>");
+            }
+
+            html.Append("</tr>\n");
+        }
+
+        html.Append("</table></details>\n");
+    }
+
+    private static void AppendCurve(StringBuilder html, GroundTruthResult result, List<SelectedDetector> best, SelectedDetector? defaults,
+        string yLabel, Func<DetectionResult, double> y, string title, string caption)
+    {
+        var chart = new SvgChart(title, "false alarms per 1,000 events (log scale)", yLabel, logX: true);
+        var maxRate = MinimumPlottedRate * 10;
+        double maxY = 0;
+        foreach (var row in best)
+        {
+            var curve = result.Points.Where(p => p.Sweep == row.Point.Sweep).OrderBy(p => p.Threshold).ToList();
+            var xy = curve.Select(p => (Math.Max(p.Test.FalseAlarmsPerThousand, MinimumPlottedRate), y(p.Test))).ToList();
+            maxRate = Math.Max(maxRate, xy.Max(p => p.Item1));
+            maxY = Math.Max(maxY, xy.Where(p => double.IsFinite(p.Item2)).Select(p => p.Item2).DefaultIfEmpty(0).Max());
+            chart.Line($"{row.Detector} ({row.Point.Sweep.Setting}{(row.Point.Sweep.Setting.Length > 0 ? ", " : "")}{row.Point.Sweep.ThresholdSymbol} swept)",
+                Color(row.Detector), xy, highlight: curve.IndexOf(row.Point));
+        }
+
+        if (defaults is not null)
+        {
+            var point = (Math.Max(defaults.Point.Test.FalseAlarmsPerThousand, MinimumPlottedRate), y(defaults.Point.Test));
+            chart.Line($"{defaults.Detector}, {defaults.Point.Describe()}", Color(defaults.Detector), [point], highlight: 0);
+        }
+
+        chart.XRange(MinimumPlottedRate, Math.Pow(10, Math.Ceiling(Math.Log10(maxRate))));
+        chart.YRange(0, Math.Max(maxY, 1e-3) * 1.08);
+        HtmlReportPage.AppendFigure(html, chart.Render(), caption);
+    }
+
+    private static void AppendTimeline(StringBuilder html, DriftTimeline timeline)
+    {
+        // S jumps far above h right after a change; clipping keeps the threshold and the quiet stretches readable.
+        var top = Math.Max(3 * timeline.Threshold, 1);
+        var chart = new SvgChart($"{timeline.Label}: StreamRec's CUSUM S (defaults)", "event", $"S (clipped at {top:0.#})");
+        chart.XRange(0, Math.Max(timeline.Cusum.Length - 1, 1));
+        chart.YRange(0, top);
+        chart.Line("S", Color(DetectorSweeps.StreamRecDefaults), timeline.Cusum.Select((s, i) => ((double)i, Math.Min(s, top))).ToList(), markers: false);
+        chart.Horizontal(timeline.Threshold, "#555", Invariant($"h = {timeline.Threshold:0.###}"));
+        foreach (var change in timeline.ChangePoints)
+        {
+            chart.Vertical(change, "#d62728");
+        }
+
+        foreach (var alarms in timeline.Alarms)
+        {
+            chart.Track($"{Short(alarms.Detector)} {alarms.Setting}", Color(alarms.Detector), alarms.Alarms.Select(a => (double)a));
+        }
+
+        var changes = timeline.ChangePoints.Length == 0 ? "no true change" : "true changes at " + string.Join(", ", timeline.ChangePoints);
+        HtmlReportPage.AppendFigure(html, chart.Render(),
+            $"{timeline.Label}: StreamRec's CUSUM S per event at the shipped defaults, with h dotted; red dashed lines: {changes}. Triangles above the plot: where each detector raised alarms (the first row at the defaults, the others at the thresholds chosen on calibration).");
+    }
+
+    private static string Short(string detector) => detector switch
+    {
+        DetectorSweeps.StreamRecDefaults => "StreamRec (defaults)",
+        DetectorSweeps.StreamRec => "StreamRec",
+        DetectorSweeps.Naive => "naive",
+        DetectorSweeps.PageHinkley => "Page-Hinkley",
+        _ => detector,
+    };
+
+    private static string Color(string detector) => Colors.GetValueOrDefault(detector, "#444");
+
+    private static string Escape(string text) => HtmlReportPage.Escape(text);
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

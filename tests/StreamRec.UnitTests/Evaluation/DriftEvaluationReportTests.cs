@@ -1,0 +1,75 @@
+using System.Text.RegularExpressions;
+using StreamRec.DriftDetector.Detection;
+using StreamRec.Evaluation;
+
+namespace StreamRec.UnitTests.Evaluation;
+
+public sealed class DriftEvaluationReportTests
+{
+    private static GroundTruthResult Evaluate(string name, int examples)
+    {
+        var (streams, items) = ThresholdCalibrationTests.SmallWorld();
+        var parameters = new DriftParameters();
+        return GroundTruthEvaluation.Run(name, "four small users", streams, streams, items,
+            DetectorSweeps.Standard(parameters, items.Dimension, points: 4), DetectorSweeps.Defaults(parameters, items.Dimension),
+            streams.Take(examples).ToList(), maxDelay: 30);
+    }
+
+    [Fact]
+    public void The_report_is_one_self_contained_html_file_with_one_svg_per_plot()
+    {
+        // Per ground truth: two curves (delay and recall against false alarms) and one timeline per example.
+        var results = new[] { Evaluate("First", examples: 2), Evaluate("Second", examples: 3) };
+
+        var html = DriftEvaluationReport.Render("Drift evaluation", ["a note with <markup> & more"], results);
+
+        Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.Ordinal);
+        Assert.EndsWith("</html>\n", html, StringComparison.Ordinal);
+        Assert.Equal((2 + 2) + (2 + 3), Regex.Count(html, "<svg "));
+        Assert.Equal(Regex.Count(html, "<svg "), Regex.Count(html, "</svg>"));
+        foreach (var external in new[] { "<script", "src=", "href=", "url(", "@import", "http:", "https:", "<link", "<img" })
+        {
+            Assert.DoesNotContain(external, html, StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.Contains("a note with &lt;markup&gt; &amp; more", html, StringComparison.Ordinal);
+        foreach (var detector in new[] { DetectorSweeps.StreamRec, DetectorSweeps.Naive, DetectorSweeps.PageHinkley, DetectorSweeps.StreamRecDefaults })
+        {
+            Assert.Contains(System.Net.WebUtility.HtmlEncode(detector), html, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Writing_the_report_leaves_only_the_report()
+    {
+        var directory = Directory.CreateTempSubdirectory("streamrec-report-").FullName;
+        try
+        {
+            var path = Path.Combine(directory, "nested", "report.html");
+
+            DriftEvaluationReport.Write(path, "Drift evaluation", [], [Evaluate("Only", examples: 1)]);
+
+            Assert.Equal([path], Directory.GetFiles(Path.GetDirectoryName(path)!));
+            Assert.Equal(3, Regex.Count(File.ReadAllText(path), "<svg "));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Each_detector_gets_a_row_chosen_on_calibration_and_the_defaults_get_theirs()
+    {
+        var result = Evaluate("Rows", examples: 1);
+
+        var best = result.Selected.Where(s => s.Selection == GroundTruthEvaluation.BestF1).Select(s => s.Detector).ToList();
+        Assert.Equal([DetectorSweeps.StreamRec, DetectorSweeps.Naive, DetectorSweeps.PageHinkley], best);
+        var defaults = Assert.Single(result.Selected, s => s.Selection == GroundTruthEvaluation.Defaults);
+        Assert.Equal(new DriftParameters().CusumThreshold, defaults.Point.Threshold);
+        var timeline = Assert.Single(result.Timelines);
+        Assert.Equal(300, timeline.Cusum.Length);
+        Assert.Equal([150], timeline.ChangePoints);
+        Assert.Equal(4, timeline.Alarms.Count); // the defaults and the three calibrated detectors
+    }
+}

@@ -6,7 +6,7 @@ namespace StreamRec.Evaluation;
 /// A's first P events (P drawn in [MinPrefix, min(MaxPrefix, |A|)]) followed by B's first events (up to
 /// MaxSuffix). The splice, at index P, is a true change; whether it is visible depends on how different
 /// the two users' tastes are. Every user's own whole history is also an unspliced stream, where every
-/// alarm counts as false (a real user may of course drift on their own: see README).
+/// alarm counts as false (a real user may of course drift on their own: see docs/drift.md).
 /// </summary>
 public static class SpliceStreamGenerator
 {

@@ -12,6 +12,6 @@ public enum StreamKind
     /// <summary>One MovieLens user's history up to a point, then another user's: the splice is a true change.</summary>
     Spliced,
 
-    /// <summary>One MovieLens user's own history: alarms count as false (real users may drift, see README).</summary>
+    /// <summary>One MovieLens user's own history: alarms count as false (real users may drift, see docs/drift.md).</summary>
     Unspliced,
 }

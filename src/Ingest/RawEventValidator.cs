@@ -6,7 +6,7 @@ using StreamRec.Contracts;
 namespace StreamRec.Ingest;
 
 /// <summary>
-/// Applies the raw-event contract (README "Input events") to one record value, cheapest checks first:
+/// Applies the raw-event contract (docs/events.md) to one record value, cheapest checks first:
 /// size, UTF-8, JSON syntax and nesting (one forward pass of Utf8JsonReader, which also finds duplicate
 /// top-level fields), then the source-generated deserialisation (a failure there can only be a wrong
 /// type, reported with the field's name), then required fields and value rules. Details name the field

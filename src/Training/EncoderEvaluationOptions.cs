@@ -1,6 +1,6 @@
 namespace StreamRec.Training;
 
-/// <summary>Settings of <see cref="EncoderEvaluation"/>; the README's "Encoder model" says why each value.</summary>
+/// <summary>Settings of <see cref="EncoderEvaluation"/>; docs/encoder.md says why each value.</summary>
 public sealed record EncoderEvaluationOptions
 {
     /// <summary>k of the neighbour check.</summary>

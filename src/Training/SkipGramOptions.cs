@@ -2,7 +2,7 @@ namespace StreamRec.Training;
 
 /// <summary>
 /// Hyper-parameters of item2vec training (skip-gram with negative sampling over users' histories).
-/// The defaults are the ones measured on MovieLens latest-small (README, "Encoder model").
+/// The defaults are the ones measured on MovieLens latest-small (docs/encoder.md).
 /// </summary>
 public sealed record SkipGramOptions
 {

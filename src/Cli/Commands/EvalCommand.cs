@@ -24,7 +24,7 @@ public static class EvalCommand
     /// <summary>Where the report goes without --report: under artifacts/, which git ignores.</summary>
     public static readonly string DefaultReport = Path.Combine("artifacts", "drift-eval.html");
 
-    /// <summary>Films with fewer ratings stay out of the synthetic clusters: their vectors are mostly genre and decade (see README, Encoder model).</summary>
+    /// <summary>Films with fewer ratings stay out of the synthetic clusters: their vectors are mostly genre and decade (see docs/encoder.md).</summary>
     private const int MinRatingsForClusters = 10;
 
     public static Command Create()

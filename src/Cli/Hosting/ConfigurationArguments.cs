@@ -17,7 +17,7 @@ public static class ConfigurationArguments
         e.g. --Kafka:Client:security.protocol=SASL_SSL), Redis (Configuration, Password, Tls, Database),
         Ingest, Embedder, DriftDetector, Recommender, Observability (ListenAddress, Port, Otlp:Endpoint),
         Logging. An unknown key, a missing secret or an impossible value stops the process with exit
-        code 2 and a message naming the key. README "Configuration" lists every key.
+        code 2 and a message naming the key. docs/configuration.md lists every key.
         """;
 
     /// <summary>Where the examples of <c>run</c> and <c>forget</c> find Kafka and Redis on a developer machine.</summary>

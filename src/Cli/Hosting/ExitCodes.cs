@@ -1,6 +1,6 @@
 namespace StreamRec.Cli.Hosting;
 
-/// <summary>The process exit codes of <c>streamrec</c> (README, "Operations").</summary>
+/// <summary>The process exit codes of <c>streamrec</c> (docs/configuration.md).</summary>
 public static class ExitCodes
 {
     public const int Success = 0;

@@ -3,8 +3,8 @@ namespace StreamRec.DriftDetector.Detection;
 /// <summary>
 /// Parameters of the per-user drift statistic (DESIGN.md, DriftDetector).
 /// <para>
-/// The CUSUM defaults k = 1, h = 18 come from <c>streamrec eval</c> (seed 1, default sizes; README,
-/// "Drift evaluation"): synthetic users drawing MovieLens films from interest clusters and spliced
+/// The CUSUM defaults k = 1, h = 18 come from <c>streamrec eval</c> (seed 1, default sizes; docs/drift.md,
+/// "Evaluation"): synthetic users drawing MovieLens films from interest clusters and spliced
 /// MovieLens histories, max delay 30 events, h chosen on a calibration half of the users, figures from
 /// the other half. At each k, the report's per-k table gives the h with the best calibration F1 among
 /// those keeping stationary synthetic users at or below 1 false alarm per 1,000 events, and the synthetic

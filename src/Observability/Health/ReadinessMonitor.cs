@@ -25,31 +25,47 @@ namespace StreamRec.Observability.Health;
 /// Answering from the latest round keeps <c>/readyz</c> fast and never lets probes pile up on a stalled
 /// Redis. Transitions are logged.
 /// </summary>
-public sealed partial class ReadinessMonitor(
-    ReadinessTargets targets,
-    IOptions<ObservabilityOptions> observability,
-    IServiceProvider services,
-    TimeProvider clock,
-    ILogger<ReadinessMonitor> logger) : BackgroundService
+public sealed partial class ReadinessMonitor : BackgroundService
 {
-    private static volatile ReadinessReport _current = ReadinessReport.NotYetChecked;
-
-    /// <summary>1 when the check passed in the latest round, 0 when not.</summary>
-    public static readonly ObservableGauge<int> Ready = StreamRecMetrics.Meter.CreateObservableGauge(
-        "streamrec_ready", ObserveReady, unit: null, description: "Readiness checks of this process (1 = passing): kafka, partitions, redis.");
-
+    private readonly ReadinessTargets _targets;
+    private readonly IOptions<ObservabilityOptions> _observability;
+    private readonly IServiceProvider _services;
+    private readonly ConsumerStatusRegistry _consumers;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<ReadinessMonitor> _logger;
     private volatile ReadinessReport _latest = ReadinessReport.NotYetChecked;
+
+    public ReadinessMonitor(
+        ReadinessTargets targets,
+        IOptions<ObservabilityOptions> observability,
+        IServiceProvider services,
+        StreamRecMetrics metrics,
+        ConsumerStatusRegistry consumers,
+        TimeProvider clock,
+        ILogger<ReadinessMonitor> logger)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        _targets = targets;
+        _observability = observability;
+        _services = services;
+        _consumers = consumers;
+        _clock = clock;
+        _logger = logger;
+        // 1 when the check passed in the latest round, 0 when not.
+        metrics.Meter.CreateObservableGauge(
+            "streamrec_ready", ObserveReady, unit: null, description: "Readiness checks of this process (1 = passing): kafka, partitions, redis.");
+    }
 
     public ReadinessReport Latest => _latest;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var options = observability.Value;
+        var options = _observability.Value;
         // The stages' connection: what readiness reports is whether they can reach Redis.
-        var redis = targets.NeedsRedis ? services.GetRequiredService<RedisConnection>() : null;
+        var redis = _targets.NeedsRedis ? _services.GetRequiredService<RedisConnection>() : null;
         try
         {
-            using var timer = new PeriodicTimer(options.ReadinessInterval, clock);
+            using var timer = new PeriodicTimer(options.ReadinessInterval, _clock);
             do
             {
                 var checks = new List<ReadinessCheck>(3);
@@ -59,7 +75,7 @@ public sealed partial class ReadinessMonitor(
                     checks.Add(await CheckRedisAsync(redis, options.RedisCheckTimeout, stoppingToken).ConfigureAwait(false));
                 }
 
-                Publish(new ReadinessReport(clock.GetUtcNow(), checks));
+                Publish(new ReadinessReport(_clock.GetUtcNow(), checks));
             }
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
@@ -70,11 +86,11 @@ public sealed partial class ReadinessMonitor(
 
     private IEnumerable<ReadinessCheck> CheckConsumers(TimeSpan maxAge)
     {
-        var consumers = ConsumerStatusRegistry.Current;
-        var now = clock.GetUtcNow();
+        var consumers = _consumers.Current;
+        var now = _clock.GetUtcNow();
         var disconnected = new List<string>();
         var unassigned = new List<string>();
-        foreach (var stage in targets.Stages)
+        foreach (var stage in _targets.Stages)
         {
             var mine = consumers.Where(c => c.Stage == stage).ToList();
             if (mine.Count == 0)
@@ -96,10 +112,10 @@ public sealed partial class ReadinessMonitor(
         }
 
         yield return disconnected.Count == 0
-            ? new ReadinessCheck("kafka", true, $"{targets.Stages.Count} consumer(s) connected")
+            ? new ReadinessCheck("kafka", true, $"{_targets.Stages.Count} consumer(s) connected")
             : new ReadinessCheck("kafka", false, "no broker connection: " + string.Join(", ", disconnected));
         yield return unassigned.Count == 0
-            ? new ReadinessCheck("partitions", true, string.Join(", ", targets.Stages.Select(s =>
+            ? new ReadinessCheck("partitions", true, string.Join(", ", _targets.Stages.Select(s =>
                 $"{s}: {consumers.Where(c => c.Stage == s).Sum(c => c.AssignedPartitions)} partition(s)")))
             : new ReadinessCheck("partitions", false, "waiting for a group assignment: " + string.Join(", ", unassigned));
     }
@@ -129,23 +145,22 @@ public sealed partial class ReadinessMonitor(
     {
         var previous = _latest;
         _latest = report;
-        _current = report;
         if (previous.Ready != report.Ready || previous == ReadinessReport.NotYetChecked)
         {
             var failing = string.Join("; ", report.Checks.Where(c => !c.Ok).Select(c => $"{c.Name}: {c.Detail}"));
             if (report.Ready)
             {
-                LogReady(logger);
+                LogReady(_logger);
             }
             else
             {
-                LogNotReady(logger, failing);
+                LogNotReady(_logger, failing);
             }
         }
     }
 
-    private static IEnumerable<Measurement<int>> ObserveReady() =>
-        _current.Checks.Select(c => new Measurement<int>(c.Ok ? 1 : 0, new KeyValuePair<string, object?>("check", c.Name)));
+    private IEnumerable<Measurement<int>> ObserveReady() =>
+        _latest.Checks.Select(c => new Measurement<int>(c.Ok ? 1 : 0, new KeyValuePair<string, object?>("check", c.Name)));
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Ready: Kafka connected, partitions assigned, Redis answering")]
     private static partial void LogReady(ILogger logger);

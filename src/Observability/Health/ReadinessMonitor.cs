@@ -24,6 +24,14 @@ namespace StreamRec.Observability.Health;
 /// </list>
 /// Answering from the latest round keeps <c>/readyz</c> fast and never lets probes pile up on a stalled
 /// Redis. Transitions are logged.
+/// <para>
+/// Until the first round that passes, the process is <em>starting</em>, not failing: before the first
+/// round, and while what fails is only what a start takes time for (a consumer not yet connected or
+/// assigned, within <see cref="ObservabilityOptions.KafkaStatisticsMaxAge"/> of the start; the first Redis
+/// connection, within <see cref="RedisOptions.ConnectTimeoutMs"/>). <c>/readyz</c> still answers 503, with
+/// <c>starting</c> in its body, and no "Not ready" warning is logged for it: a normal start logs "Starting",
+/// then "Ready". A start that takes longer, or a failure after the first ready round, is not ready.
+/// </para>
 /// </summary>
 public sealed partial class ReadinessMonitor : BackgroundService
 {
@@ -34,6 +42,7 @@ public sealed partial class ReadinessMonitor : BackgroundService
     private readonly TimeProvider _clock;
     private readonly ILogger<ReadinessMonitor> _logger;
     private volatile ReadinessReport _latest = ReadinessReport.NotYetChecked;
+    private bool _everReady;
 
     public ReadinessMonitor(
         ReadinessTargets targets,
@@ -63,11 +72,16 @@ public sealed partial class ReadinessMonitor : BackgroundService
         var options = _observability.Value;
         // The stages' connection: what readiness reports is whether they can reach Redis.
         var redis = _targets.NeedsRedis ? _services.GetRequiredService<RedisConnection>() : null;
+        var redisConnectTimeout = redis is null
+            ? TimeSpan.Zero
+            : TimeSpan.FromMilliseconds(_services.GetRequiredService<IOptions<RedisOptions>>().Value.ConnectTimeoutMs);
+        var started = _clock.GetUtcNow();
         try
         {
             using var timer = new PeriodicTimer(options.ReadinessInterval, _clock);
             do
             {
+                var sinceStart = _clock.GetUtcNow() - started;
                 var checks = new List<ReadinessCheck>(3);
                 checks.AddRange(CheckConsumers(options.KafkaStatisticsMaxAge));
                 if (redis is not null)
@@ -75,7 +89,11 @@ public sealed partial class ReadinessMonitor : BackgroundService
                     checks.Add(await CheckRedisAsync(redis, options.RedisCheckTimeout, stoppingToken).ConfigureAwait(false));
                 }
 
-                Publish(new ReadinessReport(_clock.GetUtcNow(), checks));
+                // Starting: never ready yet, and each failing check is one a start is still allowed to take.
+                var starting = !_everReady && checks.Where(c => !c.Ok).All(c => c.Name == "redis"
+                    ? sinceStart < redisConnectTimeout
+                    : sinceStart < options.KafkaStatisticsMaxAge);
+                Publish(new ReadinessReport(_clock.GetUtcNow(), checks) { Starting = starting });
             }
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
@@ -145,17 +163,24 @@ public sealed partial class ReadinessMonitor : BackgroundService
     {
         var previous = _latest;
         _latest = report;
-        if (previous.Ready != report.Ready || previous == ReadinessReport.NotYetChecked)
+        _everReady |= report.Ready;
+        if (previous.State == report.State && previous != ReadinessReport.NotYetChecked)
         {
-            var failing = string.Join("; ", report.Checks.Where(c => !c.Ok).Select(c => $"{c.Name}: {c.Detail}"));
-            if (report.Ready)
-            {
-                LogReady(_logger);
-            }
-            else
-            {
-                LogNotReady(_logger, failing);
-            }
+            return;
+        }
+
+        var failing = string.Join("; ", report.Checks.Where(c => !c.Ok).Select(c => $"{c.Name}: {c.Detail}"));
+        if (report.Ready)
+        {
+            LogReady(_logger);
+        }
+        else if (report.Starting)
+        {
+            LogStarting(_logger, failing);
+        }
+        else
+        {
+            LogNotReady(_logger, failing);
         }
     }
 
@@ -167,4 +192,7 @@ public sealed partial class ReadinessMonitor : BackgroundService
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Not ready: {Failing}")]
     private static partial void LogNotReady(ILogger logger, string failing);
+
+    [LoggerMessage(EventId = 302, Level = LogLevel.Information, Message = "Starting: waiting for {Waiting}")]
+    private static partial void LogStarting(ILogger logger, string waiting);
 }

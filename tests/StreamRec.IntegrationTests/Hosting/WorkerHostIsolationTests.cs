@@ -1,18 +1,22 @@
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using StreamRec.Cli.Hosting;
 using StreamRec.IntegrationTests.Infrastructure;
 using StreamRec.IntegrationTests.Kafka;
+using StreamRec.Observability.Health;
 
 namespace StreamRec.IntegrationTests.Hosting;
 
 /// <summary>
 /// Worker hosts built in one process, as tests build them: each counts, registers and reports readiness
-/// on its own (its meter from its own <c>IMeterFactory</c>, its own consumer registry).
+/// on its own (its meter from its own <c>IMeterFactory</c>, its own consumer registry), and a normal
+/// start reads as starting, then ready.
 /// </summary>
 [Collection(KafkaCollection.Name)]
-public sealed partial class WorkerHostIsolationTests(KafkaFixture kafka)
+public sealed partial class WorkerHostIsolationTests(KafkaFixture kafka, RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
@@ -45,6 +49,32 @@ public sealed partial class WorkerHostIsolationTests(KafkaFixture kafka)
         Assert.Single(a.Consumers.Current);
         Assert.Single(b.Consumers.Current);
         Assert.DoesNotContain(a.Topics.Raw, other, StringComparison.Ordinal); // not even its lag series
+    }
+
+    [Fact]
+    public async Task A_normal_start_is_starting_then_ready_and_never_logs_not_ready()
+    {
+        var drift = new StageSelection(Ingest: true, Embed: false, Drift: true, Recommend: false);
+        await using var worker = Build(drift, UniqueNames.Next("start") + "-", redis.Server.ConnectionString);
+        var monitor = worker.Services.GetRequiredService<ReadinessMonitor>();
+        Assert.Equal("starting", monitor.Latest.State); // before the first round
+
+        await worker.StartAsync();
+        var answers = new List<(HttpStatusCode Status, string Body)>();
+        await Eventually.TrueAsync(async () =>
+        {
+            var answer = await worker.GetAsync("/readyz");
+            answers.Add(answer);
+            return answer.Status == HttpStatusCode.OK;
+        }, Deadline, () => $"/readyz to answer 200 (last: {answers.LastOrDefault()})");
+
+        // Before it was ready, /readyz said 503 and starting, never not_ready.
+        Assert.All(answers.Where(a => a.Status == HttpStatusCode.ServiceUnavailable), a => Assert.Contains("\"state\":\"starting\"", a.Body, StringComparison.Ordinal));
+        var readiness = worker.Logs.Entries.Where(e => e.Category == typeof(ReadinessMonitor).FullName).ToList();
+        Assert.DoesNotContain(readiness, e => e.Level >= LogLevel.Warning);
+        Assert.StartsWith("Starting: waiting for ", readiness[0].Message, StringComparison.Ordinal);
+        Assert.Contains(readiness, e => e.Message.StartsWith("Ready", StringComparison.Ordinal));
+        Assert.Equal("ready", monitor.Latest.State);
     }
 
     private InProcessWorker Build(StageSelection stages, string prefix, string? redisConnection = null) =>

@@ -16,14 +16,18 @@ namespace StreamRec.Messaging.Stages;
 /// partition's next offset; librdkafka commits stored offsets in the background and on close. A failed
 /// delivery stops the stage before that batch's offsets are stored.</item>
 /// </list>
+/// <para>
 /// The batch is counted (<c>streamrec_events_consumed_total</c>, <c>_forwarded_total</c>,
 /// <c>_dead_lettered_total</c>) only then, all three together: a batch dropped before it completes (a
 /// failure, lost or revoked partitions) counts nowhere, and its replay counts once.
+/// </para>
+/// <para>
 /// A rebalance happens only inside Consume. The revoked handler waits for the outputs in flight, stores
 /// and commits their offsets, and drops the revoked partitions' records from the batch being filled (the
 /// next owner reads them again from the committed offset; under cooperative assignment the records of the
 /// partitions kept stay in the batch); the lost handler stores nothing. A crash at any point therefore replays, never
 /// skips: downstream stages are idempotent by offset and event id.
+/// </para>
 /// <para>
 /// A processor that keeps state outside Kafka (<see cref="IStatefulBatchProcessor"/>) writes it after
 /// the batch's outputs are acknowledged and before its offsets are stored, and hears about revoked and

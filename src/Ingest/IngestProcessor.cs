@@ -11,21 +11,21 @@ namespace StreamRec.Ingest;
 /// The Ingest stage's work on a micro-batch: every raw record becomes exactly one output, either a
 /// <see cref="CleanEvent"/> on the clean topic, keyed by the user's pseudonym (raw id, headers and unused
 /// fields dropped), or the unchanged record on the dead-letter topic with the reason headers. So
-/// consumed = forwarded + dead-lettered, in the counters as in the topics.
+/// consumed = forwarded + dead-lettered, in the topics as in the counters (which <see cref="StageLoop"/>
+/// advances together when a batch completes).
 /// </summary>
 public sealed class IngestProcessor(RawEventValidator validator, Pseudonymizer pseudonymizer, TopicNames topics, TimeProvider clock) : IBatchProcessor
 {
     public const string Stage = "ingest";
 
-    private static readonly KeyValuePair<string, object?> StageTag = new("stage", Stage);
-
     public string StageName => Stage;
+
+    public IReadOnlyCollection<string> DeadLetterReasons => RejectionReasons.All;
 
     public ValueTask<IReadOnlyList<OutgoingRecord>> ProcessAsync(IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var outputs = new OutgoingRecord[batch.Count];
-        var forwarded = 0;
         for (var i = 0; i < batch.Count; i++)
         {
             var record = batch[i];
@@ -33,16 +33,14 @@ public sealed class IngestProcessor(RawEventValidator validator, Pseudonymizer p
             if (result.IsValid)
             {
                 outputs[i] = Forward(result.Event, record);
-                forwarded++;
             }
             else
             {
-                outputs[i] = new OutgoingRecord(topics.DeadLetter, DeadLetterHeaders.Wrap(record, Stage, result.Reason, result.Detail, clock.GetUtcNow()));
-                StreamRecMetrics.EventsDeadLettered.Add(1, StageTag, new KeyValuePair<string, object?>("reason", result.Reason));
+                outputs[i] = new OutgoingRecord(
+                    topics.DeadLetter, DeadLetterHeaders.Wrap(record, Stage, result.Reason, result.Detail, clock.GetUtcNow()), result.Reason);
             }
         }
 
-        StreamRecMetrics.EventsForwarded.Add(forwarded, StageTag);
         return ValueTask.FromResult<IReadOnlyList<OutgoingRecord>>(outputs);
     }
 

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using StreamRec.Messaging;
 using StreamRec.Observability.Health;
 using StreamRec.Observability.Hosting;
 
@@ -25,6 +27,12 @@ internal sealed class MetricsTestHost : IAsyncDisposable
         await app.StartAsync();
         return new MetricsTestHost(app);
     }
+
+    /// <summary>The host's StreamRec meter and shared instruments: what a test records there is what this host serves.</summary>
+    public StreamRecMetrics Metrics => _app.Services.GetRequiredService<StreamRecMetrics>();
+
+    /// <summary>The host's services (its consumer registry, its readiness monitor).</summary>
+    public IServiceProvider Services => _app.Services;
 
     /// <summary>The text of <c>/metrics</c> as Prometheus' text format (no OpenMetrics negotiation).</summary>
     public async Task<string> ScrapeAsync() => await _http.GetStringAsync(new Uri(new Uri(_app.Urls.First()), "/metrics"));

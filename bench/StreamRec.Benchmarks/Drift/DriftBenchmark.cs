@@ -106,11 +106,13 @@ internal sealed class DriftBenchmark : IBenchmark
 
         // (3) The processor against Redis.
         var topics = new TopicNames();
+        using var telemetry = new BenchTelemetry();
+        var driftMetrics = new DriftMetrics(telemetry.Metrics);
         foreach (var users in userCounts)
         {
             Console.Error.WriteLine($"drift: processor + Redis, {users:N0} users");
             var processor = new DriftProcessor(new DriftDetectorOptions(), new DriftStateStore(database, TimeSpan.FromDays(1)),
-                new ItemCatalogReader(database), topics, TimeProvider.System, NullLogger.Instance);
+                new ItemCatalogReader(database), topics, driftMetrics, TimeProvider.System, NullLogger.Instance);
             var generator = new EventGenerator(world, users, seed: users);
             RunProcessor(processor, generator.Batches(events, batchSize)); // warm-up: loads every user once, JIT
             var eventRates = new List<double>();
@@ -180,6 +182,8 @@ internal sealed class DriftBenchmark : IBenchmark
 
     private static (List<double> Stage, List<double> Raw) StageThroughBroker(IDatabase database, SyntheticWorld world, int count, int batchSize, int repetitions)
     {
+        using var telemetry = new BenchTelemetry();
+        var driftMetrics = new DriftMetrics(telemetry.Metrics);
         using var cluster = new EmbeddedKafkaCluster();
         var kafka = new KafkaOptions
         {
@@ -208,7 +212,7 @@ internal sealed class DriftBenchmark : IBenchmark
             raw.Add(StageThroughput.RawConsume(kafka, topics.Embedded, count));
             database.Execute("FLUSHALL");
             var processor = new DriftProcessor(new DriftDetectorOptions(), new DriftStateStore(database, TimeSpan.FromDays(1)),
-                new ItemCatalogReader(database), topics, TimeProvider.System, NullLogger.Instance);
+                new ItemCatalogReader(database), topics, driftMetrics, TimeProvider.System, NullLogger.Instance);
             stage.Add(StageThroughput.Run(kafka, topics.Embedded, processor, count, batchSize));
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"drift: repetition {r + 1}/{repetitions}: raw consume {raw[^1]:N0}/s, stage {stage[^1]:N0}/s"));
         }

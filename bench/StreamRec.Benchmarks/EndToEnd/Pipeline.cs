@@ -39,6 +39,7 @@ internal sealed class Pipeline : IAsyncDisposable
         Redis = redis;
         Connection = connection;
         Encoder = encoder;
+        Counters = new StageCounters(Telemetry.Metrics);
         Kafka = new KafkaOptions
         {
             BootstrapServers = cluster?.BootstrapServers ?? externalBroker!.BootstrapServers,
@@ -73,7 +74,10 @@ internal sealed class Pipeline : IAsyncDisposable
 
     public TopicNames Topics { get; } = new();
 
-    public StageCounters Counters { get; } = new();
+    /// <summary>The stages' meter and consumer registry (what /metrics of a worker would show).</summary>
+    public BenchTelemetry Telemetry { get; } = new();
+
+    public StageCounters Counters { get; }
 
     public CountingLogger Logs { get; } = new();
 
@@ -127,20 +131,23 @@ internal sealed class Pipeline : IAsyncDisposable
             ingest.MaxBatchWait = embedder.MicroBatchWait = drift.MicroBatchWait = recommender.MicroBatchWait = wait;
         }
 
+        var metrics = Telemetry.Metrics;
+        var consumers = Telemetry.Consumers;
+        var recommenderMetrics = new RecommenderMetrics(metrics);
         _stages = new RunningStages(stop =>
         [
             new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Raw, GroupId = ingest.GroupId, MaxBatchSize = ingest.MaxBatchSize, MaxBatchWait = ingest.MaxBatchWait },
                 new IngestProcessor(new RawEventValidator(ingest, TimeProvider.System), Pseudonymizer.FromOptions(ingest), Topics, TimeProvider.System),
-                Logs).RunAsync(stop),
+                metrics, consumers, Logs).RunAsync(stop),
             new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Clean, GroupId = embedder.GroupId, MaxBatchSize = embedder.MicroBatchSize, MaxBatchWait = embedder.MicroBatchWait },
-                new EmbedderProcessor(Encoder, new ItemCatalogWriter(database, TimeProvider.System), Topics, embedder.KnownItemsCapacity, TimeProvider.System, Logs),
-                Logs).RunAsync(stop),
+                new EmbedderProcessor(Encoder, new ItemCatalogWriter(database, TimeProvider.System), Topics, embedder.KnownItemsCapacity, new EmbedderMetrics(metrics), TimeProvider.System, Logs),
+                metrics, consumers, Logs).RunAsync(stop),
             new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Embedded, GroupId = drift.GroupId, MaxBatchSize = drift.MicroBatchSize, MaxBatchWait = drift.MicroBatchWait },
-                new DriftProcessor(drift, new DriftStateStore(database, drift.StateTimeToLive), new ItemCatalogReader(database), Topics, TimeProvider.System, Logs),
-                Logs).RunAsync(stop),
+                new DriftProcessor(drift, new DriftStateStore(database, drift.StateTimeToLive), new ItemCatalogReader(database), Topics, new DriftMetrics(metrics), TimeProvider.System, Logs),
+                metrics, consumers, Logs).RunAsync(stop),
             new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Mutations, GroupId = recommender.GroupId, MaxBatchSize = recommender.MicroBatchSize, MaxBatchWait = recommender.MicroBatchWait },
-                new RecommenderProcessor(ReleaseMaker.ForRedis(recommender, database, TimeProvider.System, Logs), Topics, TimeProvider.System, Logs),
-                Logs).RunAsync(stop),
+                new RecommenderProcessor(ReleaseMaker.ForRedis(recommender, database, TimeProvider.System, Logs, recommenderMetrics), Topics, recommenderMetrics, TimeProvider.System, Logs),
+                metrics, consumers, Logs).RunAsync(stop),
         ]);
     }
 
@@ -226,6 +233,7 @@ internal sealed class Pipeline : IAsyncDisposable
             _cluster?.Dispose();
             _externalBroker?.Dispose();
             Counters.Dispose();
+            Telemetry.Dispose();
         }
     }
 }

@@ -3,7 +3,6 @@ using System.Globalization;
 using StreamRec.Benchmarks.Harness;
 using StreamRec.Datasets;
 using StreamRec.Messaging;
-using StreamRec.Messaging.Health;
 using StreamRec.Replay;
 
 namespace StreamRec.Benchmarks.EndToEnd;
@@ -89,7 +88,7 @@ internal sealed class SoakBenchmark : IBenchmark
             await pipeline.ThrowIfFaultedAsync();
             var seconds = clock.Elapsed.TotalSeconds;
             var detected = pipeline.Detected;
-            var lag = ConsumerStatusRegistry.Current
+            var lag = pipeline.Telemetry.Consumers.Current
                 .GroupBy(c => c.Stage)
                 .ToDictionary(g => g.Key, g => g.Sum(c => c.Lag.Values.Sum()), StringComparer.Ordinal);
             var memory = GC.GetGCMemoryInfo();

@@ -42,15 +42,15 @@ internal static class StageThroughput
     public static double Run(KafkaOptions kafka, string inputTopic, IBatchProcessor processor, int expected, int maxBatch)
     {
         long consumed = 0, first = 0;
-        // Read before the listener starts: evaluated inside the callback, it would run StreamRecMetrics'
-        // static constructor there, whose own instruments call back in while the field is still null.
-        var consumedName = StreamRecMetrics.EventsConsumed.Name;
+        // The stage loop's own meter: its consumed counter is the one to watch, not another's of the same name.
+        using var telemetry = new BenchTelemetry();
+        var consumedCounter = telemetry.Metrics.EventsConsumed;
         var clock = new Stopwatch();
         using var reached = new ManualResetEventSlim();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Name == consumedName)
+            if (instrument == consumedCounter)
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -71,7 +71,7 @@ internal static class StageThroughput
 
         using var stop = new CancellationTokenSource();
         var loop = new StageLoop(kafka, new StageLoopOptions { InputTopic = inputTopic, GroupId = $"bench-{processor.StageName}-{Guid.NewGuid():N}", MaxBatchSize = maxBatch },
-            processor, NullLogger.Instance).RunAsync(stop.Token);
+            processor, telemetry.Metrics, telemetry.Consumers, NullLogger.Instance).RunAsync(stop.Token);
         if (WaitHandle.WaitAny([reached.WaitHandle, ((IAsyncResult)loop).AsyncWaitHandle], TimeSpan.FromMinutes(5)) != 0)
         {
             throw new InvalidOperationException($"{processor.StageName} stage stopped or stalled at {Interlocked.Read(ref consumed)} of {expected}", loop.Exception);

@@ -125,7 +125,9 @@ internal sealed class RecommendBenchmark : IBenchmark
         var raw = new List<double>();
         var stage = new List<double>();
         long published = 0, refused = 0;
-        using var counters = new StageCounters();
+        using var telemetry = new BenchTelemetry();
+        var recommenderMetrics = new RecommenderMetrics(telemetry.Metrics);
+        using var counters = new StageCounters(telemetry.Metrics);
         for (var r = 0; r < repetitions; r++)
         {
             // 16 partitions: a mutation record is ~1.5 kB and each partition keeps only ~5 MB.
@@ -151,8 +153,8 @@ internal sealed class RecommendBenchmark : IBenchmark
 
             raw.Add(StageThroughput.RawConsume(kafka, topics.Mutations, count));
             var publishedBefore = counters.Total(StageCounters.RecommendationsPublished);
-            var processor = new RecommenderProcessor(ReleaseMaker.ForRedis(options, database, TimeProvider.System, NullLogger.Instance),
-                topics, TimeProvider.System, NullLogger.Instance);
+            var processor = new RecommenderProcessor(ReleaseMaker.ForRedis(options, database, TimeProvider.System, NullLogger.Instance, recommenderMetrics),
+                topics, recommenderMetrics, TimeProvider.System, NullLogger.Instance);
             stage.Add(StageThroughput.Run(kafka, topics.Mutations, processor, count, batch));
             published += counters.Total(StageCounters.RecommendationsPublished) - publishedBefore;
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -6,6 +6,7 @@ using StreamRec.Embedder.Embedding;
 using StreamRec.Embedder.Stage;
 using StreamRec.Ingest;
 using StreamRec.Messaging;
+using StreamRec.Messaging.Health;
 using StreamRec.Messaging.Stages;
 using StreamRec.Recommender.Stage;
 using StreamRec.Replay.Terminal;
@@ -33,29 +34,30 @@ public static partial class DemoCommand
         public RecommenderOptions Recommender { get; }
 
         public static DemoStages Start(KafkaOptions kafka, TopicNames topics, IngestOptions ingestOptions, EmbeddingService service, IDatabase database,
-            CancellationToken cancellationToken)
+            StreamRecMetrics metrics, EmbedderMetrics embedderMetrics, ConsumerStatusRegistry consumers, CancellationToken cancellationToken)
         {
             var embedderOptions = new EmbedderOptions();
             var driftOptions = new DriftDetectorOptions();
             var recommenderOptions = new RecommenderOptions();
+            var recommenderMetrics = new RecommenderMetrics(metrics);
             var running = new RunningStages(stop =>
             {
                 var ingest = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Raw, GroupId = ingestOptions.GroupId },
                     new IngestProcessor(new RawEventValidator(ingestOptions, TimeProvider.System), Pseudonymizer.FromOptions(ingestOptions), topics, TimeProvider.System),
-                    NullLogger.Instance).RunAsync(stop);
+                    metrics, consumers, NullLogger.Instance).RunAsync(stop);
                 var embed = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Clean, GroupId = embedderOptions.GroupId },
                     new EmbedderProcessor(service, new ItemCatalogWriter(database, TimeProvider.System), topics,
-                        embedderOptions.KnownItemsCapacity, TimeProvider.System, NullLogger.Instance),
-                    NullLogger.Instance).RunAsync(stop);
+                        embedderOptions.KnownItemsCapacity, embedderMetrics, TimeProvider.System, NullLogger.Instance),
+                    metrics, consumers, NullLogger.Instance).RunAsync(stop);
                 var drift = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Embedded, GroupId = driftOptions.GroupId },
                     new DriftProcessor(driftOptions, new DriftStateStore(database, driftOptions.StateTimeToLive), new ItemCatalogReader(database),
-                        topics, TimeProvider.System, NullLogger.Instance),
-                    NullLogger.Instance).RunAsync(stop);
+                        topics, new DriftMetrics(metrics), TimeProvider.System, NullLogger.Instance),
+                    metrics, consumers, NullLogger.Instance).RunAsync(stop);
                 var recommend = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Mutations, GroupId = recommenderOptions.GroupId },
                     new RecommenderProcessor(
-                        ReleaseMaker.ForRedis(recommenderOptions, database, TimeProvider.System, NullLogger.Instance),
-                        topics, TimeProvider.System, NullLogger.Instance),
-                    NullLogger.Instance).RunAsync(stop);
+                        ReleaseMaker.ForRedis(recommenderOptions, database, TimeProvider.System, NullLogger.Instance, recommenderMetrics),
+                        topics, recommenderMetrics, TimeProvider.System, NullLogger.Instance),
+                    metrics, consumers, NullLogger.Instance).RunAsync(stop);
                 return [ingest, embed, drift, recommend];
             }, cancellationToken);
             return new DemoStages(running, recommenderOptions);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
 using StreamRec.Contracts;
 using StreamRec.Datasets;
 using StreamRec.Embedded;
@@ -8,6 +9,7 @@ using StreamRec.Embedder.Embedding;
 using StreamRec.Evaluation.Demo;
 using StreamRec.Ingest;
 using StreamRec.Messaging;
+using StreamRec.Messaging.Health;
 using StreamRec.Replay;
 using StreamRec.Replay.Terminal;
 using StreamRec.Storage;
@@ -137,13 +139,19 @@ public static partial class DemoCommand
             BootstrapServers = cluster.BootstrapServers,
             Consumer = new Dictionary<string, string>(EmbeddedKafkaCluster.ConsumerSettings, StringComparer.Ordinal),
         };
-        using var service = EmbeddingService.Load(new EmbedderOptions { ModelPath = settings.ModelPath });
+        // The stages' meter and consumer registry, as a worker's host would hold them.
+        await using var telemetry = new ServiceCollection().AddStreamRecMeter().BuildServiceProvider();
+        var metrics = telemetry.GetRequiredService<StreamRecMetrics>();
+        var embedderMetrics = new EmbedderMetrics(metrics);
+        using var service = EmbeddingService.Load(new EmbedderOptions { ModelPath = settings.ModelPath }, metrics: embedderMetrics);
         Console.WriteLine($"demo: encoder {service.ModelVersion} (D={service.Dimension}, {service.ExecutionProvider}) from {settings.ModelPath}.");
 
         // A throwaway pseudonym key: the demo's pseudonyms mean nothing outside this run.
         var ingestOptions = new IngestOptions { PseudonymKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) };
-        using var counters = new StageCounters();
-        await using var stages = DemoStages.Start(kafka, topics, ingestOptions, service, connection.GetDatabase(), cancellationToken);
+        using var counters = new StageCounters(metrics);
+        await using var stages = DemoStages.Start(
+            kafka, topics, ingestOptions, service, connection.GetDatabase(),
+            metrics, embedderMetrics, telemetry.GetRequiredService<ConsumerStatusRegistry>(), cancellationToken);
 
         Console.WriteLine($"demo: replaying {events.Count:N0} events into {topics.Raw} {(settings.Rate > 0 ? $"at {settings.Rate:N0}/s" : "as fast as the broker takes them")}; Ctrl-C stops the demo at any time.");
         var clock = Stopwatch.StartNew();

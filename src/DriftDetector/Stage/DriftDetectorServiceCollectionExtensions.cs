@@ -14,5 +14,6 @@ public static class DriftDetectorServiceCollectionExtensions
     public static IServiceCollection AddDriftDetectorStage(this IServiceCollection services, IConfiguration configuration) =>
         services.AddStageOptions<DriftDetectorOptions, DriftDetectorOptionsValidator>(configuration, DriftDetectorOptions.SectionName)
             .AddRedisConnection()
+            .AddSingleton<DriftMetrics>()
             .AddStageWorker<DriftDetectorWorker>();
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StreamRec.DriftDetector.State;
 using StreamRec.Messaging;
+using StreamRec.Messaging.Health;
 using StreamRec.Messaging.Stages;
 using StreamRec.Storage;
 
@@ -16,8 +17,11 @@ public sealed class DriftDetectorWorker(
     IOptions<KafkaOptions> kafka,
     IOptions<DriftDetectorOptions> drift,
     RedisConnection redis,
+    StreamRecMetrics metrics,
+    DriftMetrics driftMetrics,
+    ConsumerStatusRegistry consumers,
     TimeProvider clock,
-    ILogger<DriftDetectorWorker> logger) : StageWorker(DriftProcessor.Stage, logger)
+    ILogger<DriftDetectorWorker> logger) : StageWorker(DriftProcessor.Stage, metrics, logger)
 {
     protected override string? TransientReason(Exception failure) => RedisFailures.TransientReason(failure) ?? base.TransientReason(failure);
 
@@ -29,7 +33,7 @@ public sealed class DriftDetectorWorker(
         var connection = await redis.GetAsync(stoppingToken).ConfigureAwait(false);
         var database = connection.GetDatabase();
         var processor = new DriftProcessor(
-            options, new DriftStateStore(database, options.StateTimeToLive), new ItemCatalogReader(database), kafka.Value.Topics, clock, logger);
+            options, new DriftStateStore(database, options.StateTimeToLive), new ItemCatalogReader(database), kafka.Value.Topics, driftMetrics, clock, logger);
         var p = options.Detection;
         Log.Started(logger, options.StateTimeToLive, options.UserCacheCapacity, p.ShortRate, p.LongRate, p.CusumSlack, p.CusumThreshold, p.WarmUpEvents, p.CooldownEvents);
         await new StageLoop(kafka.Value, new StageLoopOptions
@@ -38,6 +42,6 @@ public sealed class DriftDetectorWorker(
             GroupId = options.GroupId,
             MaxBatchSize = options.MicroBatchSize,
             MaxBatchWait = options.MicroBatchWait,
-        }, processor, logger).RunAsync(stoppingToken).ConfigureAwait(false);
+        }, processor, Metrics, consumers, logger).RunAsync(stoppingToken).ConfigureAwait(false);
     }
 }

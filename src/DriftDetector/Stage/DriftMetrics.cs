@@ -7,30 +7,48 @@ namespace StreamRec.DriftDetector.Stage;
 /// The DriftDetector's instruments. For the stage, every consumed record is exactly one of: applied,
 /// already applied (a replay, skipped by offset) or dead-lettered. No label carries a user.
 /// </summary>
-internal static class DriftMetrics
+public sealed class DriftMetrics
 {
-    public static readonly Histogram<double> Score = StreamRecMetrics.Meter.CreateHistogram(
-        "streamrec_drift_score", unit: null,
-        description: "Self-normalised drift z of each applied event (against the user's own history).",
-        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [-2, -1, 0, 0.5, 1, 1.5, 2, 3, 4, 6, 10] });
+    public DriftMetrics(StreamRecMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        var meter = metrics.Meter;
+        Score = meter.CreateHistogram(
+            "streamrec_drift_score", unit: null,
+            description: "Self-normalised drift z of each applied event (against the user's own history).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [-2, -1, 0, 0.5, 1, 1.5, 2, 3, 4, 6, 10] });
+        Mutations = meter.CreateCounter<long>(
+            "streamrec_mutations_total", description: "Interest mutations flagged.");
+        Applied = meter.CreateCounter<long>(
+            "streamrec_drift_events_applied_total", description: "Embedded events applied to a user's drift state.");
+        Replayed = meter.CreateCounter<long>(
+            "streamrec_drift_events_replayed_total", description: "Embedded events skipped because the user's stored state already holds them: replays after a crash or a rebalance of this stage, and copies an upstream stage's replay made (recognised by their raw-topic origin).");
+        StateResets = meter.CreateCounter<long>(
+            "streamrec_drift_state_resets_total", description: "User states started afresh because the encoder model (or its dimension) changed.");
+        WritesRefused = meter.CreateCounter<long>(
+            "streamrec_drift_state_writes_refused_total", description: "State writes Redis refused because a newer state of the same partition was stored.");
+        RedisSeconds = meter.CreateHistogram(
+            "streamrec_redis_call_seconds", unit: "s",
+            description: "Duration of one pipelined Redis call (a batch's loads, writes or catalog reads), by operation.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1] });
+    }
 
-    public static readonly Counter<long> Mutations = StreamRecMetrics.Meter.CreateCounter<long>(
-        "streamrec_mutations_total", description: "Interest mutations flagged.");
+    public Histogram<double> Score { get; }
 
-    public static readonly Counter<long> Applied = StreamRecMetrics.Meter.CreateCounter<long>(
-        "streamrec_drift_events_applied_total", description: "Embedded events applied to a user's drift state.");
+    public Counter<long> Mutations { get; }
 
-    public static readonly Counter<long> Replayed = StreamRecMetrics.Meter.CreateCounter<long>(
-        "streamrec_drift_events_replayed_total", description: "Embedded events skipped because the user's stored state already holds them: replays after a crash or a rebalance of this stage, and copies an upstream stage's replay made (recognised by their raw-topic origin).");
+    public Counter<long> Applied { get; }
 
-    public static readonly Counter<long> StateResets = StreamRecMetrics.Meter.CreateCounter<long>(
-        "streamrec_drift_state_resets_total", description: "User states started afresh because the encoder model (or its dimension) changed.");
+    public Counter<long> Replayed { get; }
 
-    public static readonly Counter<long> WritesRefused = StreamRecMetrics.Meter.CreateCounter<long>(
-        "streamrec_drift_state_writes_refused_total", description: "State writes Redis refused because a newer state of the same partition was stored.");
+    public Counter<long> StateResets { get; }
+
+    public Counter<long> WritesRefused { get; }
+
+    public Histogram<double> RedisSeconds { get; }
 
     /// <summary>Exports the counters at zero, so that their series exist (and rate() sees the first increment) before anything happens.</summary>
-    public static void Start()
+    public void Start()
     {
         Mutations.Add(0);
         Applied.Add(0);
@@ -38,9 +56,4 @@ internal static class DriftMetrics
         StateResets.Add(0);
         WritesRefused.Add(0);
     }
-
-    public static readonly Histogram<double> RedisSeconds = StreamRecMetrics.Meter.CreateHistogram(
-        "streamrec_redis_call_seconds", unit: "s",
-        description: "Duration of one pipelined Redis call (a batch's loads, writes or catalog reads), by operation.",
-        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1] });
 }

@@ -43,7 +43,6 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
     /// <summary>The dead-letter reason of a record that is not a readable embedded event.</summary>
     public const string InvalidEmbeddedEvent = "invalid_embedded_event";
 
-    private static readonly KeyValuePair<string, object?> StageTag = new("stage", Stage);
 
     private readonly InterestDriftDetector _detector;
     private readonly DriftParameters _parameters;
@@ -55,6 +54,7 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly DeadLetters _deadLetters;
+    private readonly DriftMetrics _metrics;
     private readonly int _userCacheCapacity;
     private readonly int _recentItems;
     private readonly Dictionary<string, CachedUser> _users = new(StringComparer.Ordinal);
@@ -65,12 +65,13 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
     private bool _itemTableFullLogged;
 
     public DriftProcessor(
-        DriftDetectorOptions options, DriftStateStore store, ItemCatalogReader catalog, TopicNames topics, TimeProvider clock, ILogger logger)
+        DriftDetectorOptions options, DriftStateStore store, ItemCatalogReader catalog, TopicNames topics, DriftMetrics metrics, TimeProvider clock, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(topics);
+        ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(logger);
         _parameters = options.Detection;
@@ -83,13 +84,15 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
         _clock = clock;
         _logger = logger;
         _deadLetters = new DeadLetters(Stage, topics, clock, logger);
-        _deadLetters.Expect(InvalidEmbeddedEvent);
-        DriftMetrics.Start();
+        _metrics = metrics;
+        _metrics.Start();
         _userCacheCapacity = options.UserCacheCapacity;
         _recentItems = options.RecentItems;
     }
 
     public string StageName => Stage;
+
+    public IReadOnlyCollection<string> DeadLetterReasons => [InvalidEmbeddedEvent];
 
     /// <summary>Users whose state is cached now (for tests and diagnostics).</summary>
     public int CachedUsers => _users.Count;
@@ -147,7 +150,7 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
                 // Vectors of another model (or dimension) are not comparable with these: start afresh.
                 if (user.State.Events > 0)
                 {
-                    DriftMetrics.StateResets.Add(1);
+                    _metrics.StateResets.Add(1);
                 }
 
                 user.State = UserDriftState.New(embedding.Length, _parameters);
@@ -166,7 +169,7 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
             user.Origin = embedded.Origin ?? user.Origin;
             applied++;
             _items.CountEvent(embedded.ItemId);
-            DriftMetrics.Score.Record(step.Score);
+            _metrics.Score.Record(step.Score);
             if (user.LastBatch != _batchNumber)
             {
                 user.LastBatch = _batchNumber;
@@ -192,10 +195,9 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
         }
 
         _pendingBatches.Enqueue(writes);
-        DriftMetrics.Applied.Add(applied);
-        DriftMetrics.Replayed.Add(replayed);
-        DriftMetrics.Mutations.Add(mutations);
-        StreamRecMetrics.EventsForwarded.Add(mutations, StageTag);
+        _metrics.Applied.Add(applied);
+        _metrics.Replayed.Add(replayed);
+        _metrics.Mutations.Add(mutations);
         Log.BatchProcessed(_logger, batch.Count, applied, replayed, mutations, loaded, writes.Count);
         return outputs;
     }
@@ -211,11 +213,11 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
         {
             var started = Stopwatch.GetTimestamp();
             var results = await _store.ApplyAsync([.. writes.Select(w => w.Write!)], _recentItems).ConfigureAwait(false);
-            DriftMetrics.RedisSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("operation", "state_write"));
+            _metrics.RedisSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("operation", "state_write"));
             var refused = results.Count(applied => !applied);
             if (refused > 0)
             {
-                DriftMetrics.WritesRefused.Add(refused);
+                _metrics.WritesRefused.Add(refused);
                 Log.WritesRefused(_logger, refused);
             }
         }
@@ -292,7 +294,7 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
 
         var started = Stopwatch.GetTimestamp();
         var stored = await _store.LoadAsync(missing).ConfigureAwait(false);
-        DriftMetrics.RedisSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("operation", "state_load"));
+        _metrics.RedisSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("operation", "state_load"));
         for (var i = 0; i < missing.Count; i++)
         {
             _users[missing[i]] = stored[i] is { } s
@@ -340,7 +342,7 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
         var ids = fresh.Keys.ToList();
         var started = Stopwatch.GetTimestamp();
         var attributes = await _catalog.ReadAttributesAsync(ids).ConfigureAwait(false);
-        DriftMetrics.RedisSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("operation", "catalog_read"));
+        _metrics.RedisSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("operation", "catalog_read"));
         for (var i = 0; i < ids.Count; i++)
         {
             _items.TryAdd(ids[i], fresh[ids[i]].Embedding.Span, attributes[i].Title, attributes[i].Categories);

@@ -20,8 +20,9 @@ public sealed class EmbeddingService : IDisposable
     private readonly IEncoderRunner _runner;
     private readonly ItemFeatureHasher _hasher;
     private readonly int _maxBatchSize;
+    private readonly EmbedderMetrics? _metrics;
 
-    internal EmbeddingService(IEncoderRunner runner, EncoderDescription model, int maxBatchSize, int cacheCapacity)
+    internal EmbeddingService(IEncoderRunner runner, EncoderDescription model, int maxBatchSize, int cacheCapacity, EmbedderMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(runner);
         ArgumentNullException.ThrowIfNull(model);
@@ -31,8 +32,9 @@ public sealed class EmbeddingService : IDisposable
         _maxBatchSize = maxBatchSize;
         Model = model;
         Cache = new ItemEmbeddingCache(cacheCapacity, model.Dimension);
-        EmbedderMetrics.CacheHits.Add(0); // the series exist before the first batch
-        EmbedderMetrics.CacheMisses.Add(0);
+        _metrics = metrics;
+        _metrics?.CacheHits.Add(0); // the series exist before the first batch
+        _metrics?.CacheMisses.Add(0);
     }
 
     public EncoderDescription Model { get; }
@@ -56,7 +58,10 @@ public sealed class EmbeddingService : IDisposable
     /// <exception cref="InvalidOperationException">The model does not fit the encoder contract or the configuration.</exception>
     /// <exception cref="OnnxRuntimeException">ONNX Runtime rejected the file (corrupt, unsupported operator...).</exception>
     /// <exception cref="ExecutionProviderUnavailableException">CUDA is configured, cannot be used, and AllowCpuFallback is off.</exception>
-    public static EmbeddingService Load(EmbedderOptions options, ILogger? logger = null)
+    /// <param name="options">The model and its settings.</param>
+    /// <param name="logger">Where the model's description goes when it is loaded.</param>
+    /// <param name="metrics">The host's embedder instruments; none outside a host (evaluation, benchmarks of the encoder alone).</param>
+    public static EmbeddingService Load(EmbedderOptions options, ILogger? logger = null, EmbedderMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         EmbedderOptionsValidator.ThrowIfInvalid(options);
@@ -76,7 +81,7 @@ public sealed class EmbeddingService : IDisposable
             var model = EncoderDescription.Resolve(options, session.Inputs, session.Outputs, session.CustomMetadata, path);
             var runner = new OnnxEncoderRunner(
                 session, options.OutputName, model.Hashing.MaxFeatures, model.Dimension);
-            var service = new EmbeddingService(runner, model, options.MaxBatchSize, options.CacheCapacity);
+            var service = new EmbeddingService(runner, model, options.MaxBatchSize, options.CacheCapacity, metrics);
             Log.ModelLoaded(
                 logger, path, model.ModelVersion, model.Dimension, model.Hashing.MaxFeatures,
                 model.HashingFromModel ? "model's metadata" : "configuration", session.ExecutionProvider, options.ExecutionProvider,
@@ -152,8 +157,8 @@ public sealed class EmbeddingService : IDisposable
                 }
             }
 
-            EmbedderMetrics.CacheHits.Add(hits);
-            EmbedderMetrics.CacheMisses.Add(items.Count - hits);
+            _metrics?.CacheHits.Add(hits);
+            _metrics?.CacheMisses.Add(items.Count - hits);
             return new EmbedStatistics(items.Count, hits, misses.Count, runs);
         }
         finally
@@ -192,8 +197,8 @@ public sealed class EmbeddingService : IDisposable
 
                 var began = Stopwatch.GetTimestamp();
                 _runner.Run(ids.AsMemory(0, rows * seq), mask.AsMemory(0, rows * seq), rows, output.AsSpan(0, rows * d));
-                EmbedderMetrics.Seconds.Record(Stopwatch.GetElapsedTime(began).TotalSeconds);
-                EmbedderMetrics.BatchSize.Record(rows);
+                _metrics?.Seconds.Record(Stopwatch.GetElapsedTime(began).TotalSeconds);
+                _metrics?.BatchSize.Record(rows);
                 runs++;
 
                 for (var r = 0; r < rows; r++)

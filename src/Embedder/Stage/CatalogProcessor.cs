@@ -42,10 +42,11 @@ public sealed class CatalogProcessor : IBatchProcessor
         _catalog = catalog;
         _logger = logger;
         _deadLetters = new DeadLetters(Stage, topics, clock, logger);
-        _deadLetters.Expect(InvalidCatalogItem);
     }
 
     public string StageName => Stage;
+
+    public IReadOnlyCollection<string> DeadLetterReasons => [InvalidCatalogItem];
 
     public async ValueTask<IReadOnlyList<OutgoingRecord>> ProcessAsync(
         IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> batch, CancellationToken cancellationToken)

@@ -31,24 +31,21 @@ public sealed class EmbedderProcessor : IBatchProcessor
     /// <summary>The dead-letter reason of a record that is not a readable clean event of a supported version.</summary>
     public const string InvalidCleanEvent = "invalid_clean_event";
 
-    private static readonly Counter<long> ItemsWritten = StreamRecMetrics.Meter.CreateCounter<long>(
-        "streamrec_embed_items_written_total", description: "Item vectors the Embedder wrote to Redis (items new to this process and model).");
-
-    private static readonly KeyValuePair<string, object?> StageTag = new("stage", Stage);
-
     private readonly EmbeddingService _embedder;
     private readonly ItemCatalogWriter _catalog;
     private readonly TopicNames _topics;
     private readonly ILogger _logger;
     private readonly DeadLetters _deadLetters;
     private readonly KnownItems _known;
+    private readonly Counter<long> _itemsWritten;
 
     public EmbedderProcessor(
-        EmbeddingService embedder, ItemCatalogWriter catalog, TopicNames topics, int knownItemsCapacity, TimeProvider clock, ILogger logger)
+        EmbeddingService embedder, ItemCatalogWriter catalog, TopicNames topics, int knownItemsCapacity, EmbedderMetrics metrics, TimeProvider clock, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(embedder);
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(topics);
+        ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(logger);
         _embedder = embedder;
@@ -56,12 +53,14 @@ public sealed class EmbedderProcessor : IBatchProcessor
         _topics = topics;
         _logger = logger;
         _deadLetters = new DeadLetters(Stage, topics, clock, logger);
-        _deadLetters.Expect(InvalidCleanEvent);
-        ItemsWritten.Add(0); // the series exists before the first new item
+        _itemsWritten = metrics.ItemsWritten;
+        _itemsWritten.Add(0); // the series exists before the first new item
         _known = new KnownItems(knownItemsCapacity);
     }
 
     public string StageName => Stage;
+
+    public IReadOnlyCollection<string> DeadLetterReasons => [InvalidCleanEvent];
 
     public async ValueTask<IReadOnlyList<OutgoingRecord>> ProcessAsync(
         IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> batch, CancellationToken cancellationToken)
@@ -96,7 +95,6 @@ public sealed class EmbedderProcessor : IBatchProcessor
                     outputs[index] = Embedded(batch[index], cleanEvent, embeddings.AsMemory(e * d, d));
                 }
 
-                StreamRecMetrics.EventsForwarded.Add(events.Count, StageTag);
                 Log.BatchEmbedded(_logger, events.Count, statistics.CacheHits, statistics.EncodedRows, statistics.Runs, newItems);
             }
             finally
@@ -135,7 +133,7 @@ public sealed class EmbedderProcessor : IBatchProcessor
 
         // Only once the write is acknowledged: a failed write leaves the items unknown, to be written again.
         _known.AddRange(fresh.Select(item => new ItemVersionKey(item.ItemId, version)));
-        ItemsWritten.Add(fresh.Count);
+        _itemsWritten.Add(fresh.Count);
         return fresh.Count;
     }
 

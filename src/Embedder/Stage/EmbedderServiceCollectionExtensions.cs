@@ -16,5 +16,6 @@ public static class EmbedderServiceCollectionExtensions
     public static IServiceCollection AddEmbedderStage(this IServiceCollection services, IConfiguration configuration) =>
         services.AddStageOptions<EmbedderOptions, EmbedderOptionsValidator>(configuration, EmbedderOptions.SectionName)
             .AddRedisConnection()
+            .AddSingleton<EmbedderMetrics>()
             .AddStageWorker<EmbedderWorker>();
 }

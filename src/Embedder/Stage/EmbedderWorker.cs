@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StreamRec.Embedder.Embedding;
 using StreamRec.Messaging;
+using StreamRec.Messaging.Health;
 using StreamRec.Messaging.Stages;
 using StreamRec.Storage;
 
@@ -16,8 +17,11 @@ public sealed class EmbedderWorker(
     IOptions<KafkaOptions> kafka,
     IOptions<EmbedderOptions> embedder,
     RedisConnection redis,
+    StreamRecMetrics metrics,
+    EmbedderMetrics embedderMetrics,
+    ConsumerStatusRegistry consumers,
     TimeProvider clock,
-    ILogger<EmbedderWorker> logger) : StageWorker(EmbedderProcessor.Stage, logger)
+    ILogger<EmbedderWorker> logger) : StageWorker(EmbedderProcessor.Stage, metrics, logger)
 {
     protected override string? TransientReason(Exception failure) => RedisFailures.TransientReason(failure) ?? base.TransientReason(failure);
 
@@ -26,10 +30,10 @@ public sealed class EmbedderWorker(
     protected override async Task RunStageAsync(CancellationToken stoppingToken)
     {
         var options = embedder.Value;
-        using var service = EmbeddingService.Load(options, logger);
+        using var service = EmbeddingService.Load(options, logger, embedderMetrics);
         var connection = await redis.GetAsync(stoppingToken).ConfigureAwait(false);
         var processor = new EmbedderProcessor(
-            service, new ItemCatalogWriter(connection.GetDatabase(), clock), kafka.Value.Topics, options.KnownItemsCapacity, clock, logger);
+            service, new ItemCatalogWriter(connection.GetDatabase(), clock), kafka.Value.Topics, options.KnownItemsCapacity, embedderMetrics, clock, logger);
         // One attempt's loops stop together: the survivor of a failed loop must not outlive the attempt
         // (the worker starts a new one, with a new model, after a transient failure).
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -41,7 +45,7 @@ public sealed class EmbedderWorker(
                 GroupId = options.GroupId,
                 MaxBatchSize = options.MicroBatchSize,
                 MaxBatchWait = options.MicroBatchWait,
-            }, processor, logger).RunAsync(attempt.Token),
+            }, processor, Metrics, consumers, logger).RunAsync(attempt.Token),
         };
         if (options.ConsumeCatalog)
         {
@@ -52,7 +56,7 @@ public sealed class EmbedderWorker(
                 GroupId = options.CatalogGroupId,
                 MaxBatchSize = options.MicroBatchSize,
                 MaxBatchWait = options.MicroBatchWait,
-            }, new CatalogProcessor(service, new ItemCatalogWriter(connection.GetDatabase(), clock), kafka.Value.Topics, clock, logger), logger).RunAsync(attempt.Token));
+            }, new CatalogProcessor(service, new ItemCatalogWriter(connection.GetDatabase(), clock), kafka.Value.Topics, clock, logger), Metrics, consumers, logger).RunAsync(attempt.Token));
         }
 
         // Either loop failing ends the attempt: the other is stopped (it finishes its batch in hand and

@@ -3,51 +3,55 @@ using System.Diagnostics.Metrics;
 namespace StreamRec.Messaging.Health;
 
 /// <summary>
-/// The stage consumers running in this process, for readiness (<c>/readyz</c>) and for the
-/// <c>streamrec_consumer_lag</c> gauge. Process-wide like the meter itself: a stage loop registers its
-/// consumer when it starts and removes it when it closes.
+/// The stage consumers running in this host, for readiness (<c>/readyz</c>) and for the
+/// <c>streamrec_consumer_lag</c> gauge. One per host (a singleton, like the host's meter): a stage loop
+/// registers its consumer when it starts and removes it when it closes.
 /// </summary>
-public static class ConsumerStatusRegistry
+public sealed class ConsumerStatusRegistry
 {
-    private static readonly Lock Gate = new();
-    private static readonly List<ConsumerStatus> Consumers = [];
+    private readonly Lock _gate = new();
+    private readonly List<ConsumerStatus> _consumers = [];
 
-    /// <summary>Records behind the high watermark per stage, topic and assigned partition, from librdkafka's statistics.</summary>
-    public static readonly ObservableGauge<long> ConsumerLag = StreamRecMetrics.Meter.CreateObservableGauge(
-        "streamrec_consumer_lag", ObserveLag, unit: null,
-        description: "Records a stage's consumer is behind the end of each assigned input partition (librdkafka statistics).");
+    public ConsumerStatusRegistry(StreamRecMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        // Records behind the high watermark per stage, topic and assigned partition, from librdkafka's statistics.
+        metrics.Meter.CreateObservableGauge(
+            "streamrec_consumer_lag", ObserveLag, unit: null,
+            description: "Records a stage's consumer is behind the end of each assigned input partition (librdkafka statistics).");
+    }
 
-    public static IReadOnlyList<ConsumerStatus> Current
+    public IReadOnlyList<ConsumerStatus> Current
     {
         get
         {
-            lock (Gate)
+            lock (_gate)
             {
-                return [.. Consumers];
+                return [.. _consumers];
             }
         }
     }
 
-    internal static ConsumerStatus Register(string stage, string topic, string groupId, TimeProvider clock)
+    internal ConsumerStatus Register(string stage, string topic, string groupId, TimeProvider clock)
     {
         var status = new ConsumerStatus(stage, topic, groupId, clock);
-        lock (Gate)
+        lock (_gate)
         {
-            Consumers.Add(status);
+            _consumers.Add(status);
         }
 
         return status;
     }
 
-    internal static void Remove(ConsumerStatus status)
+    internal void Remove(ConsumerStatus status)
     {
-        lock (Gate)
+        lock (_gate)
         {
-            Consumers.Remove(status);
+            _consumers.Remove(status);
         }
     }
 
-    private static IEnumerable<Measurement<long>> ObserveLag()
+    private IEnumerable<Measurement<long>> ObserveLag()
     {
         foreach (var consumer in Current)
         {

@@ -13,6 +13,13 @@ public interface IBatchProcessor
     string StageName { get; }
 
     /// <summary>
+    /// Every dead-letter reason the stage can give (a closed set of codes). <see cref="StageLoop"/> exports
+    /// each one's counter at zero when it starts, so that the series exists before the first rejection: a
+    /// dashboard then shows 0 rather than no data, and rate() sees the first rejection.
+    /// </summary>
+    IReadOnlyCollection<string> DeadLetterReasons => [];
+
+    /// <summary>
     /// Processes a batch (records of several partitions, in partition order) and returns the records to
     /// publish. A bad input record must become a dead-letter record, not an exception: an exception here
     /// stops the stage (nothing of the batch is committed, so it is processed again after a restart).

@@ -16,24 +16,33 @@ namespace StreamRec.Messaging.Stages;
 /// partition's next offset; librdkafka commits stored offsets in the background and on close. A failed
 /// delivery stops the stage before that batch's offsets are stored.</item>
 /// </list>
+/// <para>
+/// The batch is counted (<c>streamrec_events_consumed_total</c>, <c>_forwarded_total</c>,
+/// <c>_dead_lettered_total</c>) only then, all three together: a batch dropped before it completes (a
+/// failure, lost or revoked partitions) counts nowhere, and its replay counts once.
+/// </para>
+/// <para>
 /// A rebalance happens only inside Consume. The revoked handler waits for the outputs in flight, stores
 /// and commits their offsets, and drops the revoked partitions' records from the batch being filled (the
 /// next owner reads them again from the committed offset; under cooperative assignment the records of the
 /// partitions kept stay in the batch); the lost handler stores nothing. A crash at any point therefore replays, never
 /// skips: downstream stages are idempotent by offset and event id.
+/// </para>
 /// <para>
 /// A processor that keeps state outside Kafka (<see cref="IStatefulBatchProcessor"/>) writes it after
 /// the batch's outputs are acknowledged and before its offsets are stored, and hears about revoked and
 /// lost partitions so that it can drop what it caches for them.
 /// </para>
 /// </summary>
-public sealed partial class StageLoop(KafkaOptions kafka, StageLoopOptions options, IBatchProcessor processor, ILogger logger)
+public sealed partial class StageLoop(
+    KafkaOptions kafka, StageLoopOptions options, IBatchProcessor processor, StreamRecMetrics metrics, ConsumerStatusRegistry consumers, ILogger logger)
 {
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(100);
 
     private readonly List<ConsumeResult<byte[]?, byte[]?>> _pending = new(options.MaxBatchSize);
     private readonly Queue<InFlightBatch> _inFlight = new();
     private readonly IStatefulBatchProcessor? _stateful = processor as IStatefulBatchProcessor;
+    private readonly KeyValuePair<string, object?> _stageTag = new("stage", processor.StageName);
     private IProducer<byte[]?, byte[]?>? _producer;
     private Error? _fatal;
     private bool _failed;
@@ -46,18 +55,22 @@ public sealed partial class StageLoop(KafkaOptions kafka, StageLoopOptions optio
 
     private async Task LoopAsync(CancellationToken stoppingToken)
     {
-        var status = ConsumerStatusRegistry.Register(processor.StageName, options.InputTopic, options.GroupId, TimeProvider.System);
+        var status = consumers.Register(processor.StageName, options.InputTopic, options.GroupId, TimeProvider.System);
         // Exported at zero from the start: a dashboard shows 0 rather than no data, and rate() sees the first batch.
-        var stage = new KeyValuePair<string, object?>("stage", processor.StageName);
-        StreamRecMetrics.EventsConsumed.Add(0, stage);
-        StreamRecMetrics.EventsForwarded.Add(0, stage);
+        metrics.EventsConsumed.Add(0, _stageTag);
+        metrics.EventsForwarded.Add(0, _stageTag);
+        foreach (var reason in processor.DeadLetterReasons)
+        {
+            metrics.EventsDeadLettered.Add(0, _stageTag, new KeyValuePair<string, object?>("reason", reason));
+        }
+
         try
         {
             await ConsumeAsync(status, stoppingToken).ConfigureAwait(false);
         }
         finally
         {
-            ConsumerStatusRegistry.Remove(status);
+            consumers.Remove(status);
         }
     }
 
@@ -218,6 +231,7 @@ public sealed partial class StageLoop(KafkaOptions kafka, StageLoopOptions optio
         _inFlight.Enqueue(batch);
         foreach (var output in outputs)
         {
+            batch.Count(output);
             while (true)
             {
                 try
@@ -270,8 +284,22 @@ public sealed partial class StageLoop(KafkaOptions kafka, StageLoopOptions optio
                 consumer.StoreOffset(new TopicPartitionOffset(partition, offset));
             }
 
-            StreamRecMetrics.EventsConsumed.Add(head.Records, new KeyValuePair<string, object?>("stage", processor.StageName));
+            CountCompleted(head);
             _inFlight.Dequeue();
+        }
+    }
+
+    /// <summary>Counts a completed batch: its input records, and its outputs as forwarded or dead-lettered.</summary>
+    private void CountCompleted(InFlightBatch batch)
+    {
+        metrics.EventsConsumed.Add(batch.Records, _stageTag);
+        metrics.EventsForwarded.Add(batch.Forwarded, _stageTag);
+        if (batch.DeadLettered is { } deadLettered)
+        {
+            foreach (var (reason, count) in deadLettered)
+            {
+                metrics.EventsDeadLettered.Add(count, _stageTag, new KeyValuePair<string, object?>("reason", reason));
+            }
         }
     }
 
@@ -333,6 +361,26 @@ public sealed partial class StageLoop(KafkaOptions kafka, StageLoopOptions optio
 
         /// <summary>Input records of the batch.</summary>
         public int Records { get; } = records;
+
+        /// <summary>Outputs to the next topic.</summary>
+        public int Forwarded { get; private set; }
+
+        /// <summary>Outputs to the dead-letter topic by reason; null when there are none (the usual case).</summary>
+        public Dictionary<string, int>? DeadLettered { get; private set; }
+
+        /// <summary>Called on the loop's thread while the batch is sent, before any of its outputs can complete.</summary>
+        public void Count(OutgoingRecord output)
+        {
+            if (output.DeadLetterReason is { } reason)
+            {
+                DeadLettered ??= new Dictionary<string, int>(StringComparer.Ordinal);
+                DeadLettered[reason] = DeadLettered.GetValueOrDefault(reason) + 1;
+            }
+            else
+            {
+                Forwarded++;
+            }
+        }
 
         public int Outstanding => Volatile.Read(ref _outstanding);
 

@@ -9,7 +9,7 @@ namespace StreamRec.Messaging.Stages;
 /// <summary>
 /// How every stage registers itself: its options bound from its configuration section, with a mistyped
 /// key an error, validated at start by its validator (every message names the key), the system clock,
-/// and its hosted worker(s).
+/// the host's meter and consumer registry, and its hosted worker(s).
 /// </summary>
 public static class StageRegistration
 {
@@ -28,5 +28,5 @@ public static class StageRegistration
 
     public static IServiceCollection AddStageWorker<TWorker>(this IServiceCollection services)
         where TWorker : class, IHostedService =>
-        services.AddHostedService<TWorker>();
+        services.AddStreamRecMeter().AddHostedService<TWorker>();
 }

@@ -36,14 +36,19 @@ public abstract partial class StageWorker : BackgroundService
     private readonly ILogger _logger;
     private readonly RestartBackoff _backoff;
 
-    protected StageWorker(string stageName, ILogger logger, RestartBackoff? backoff = null)
+    protected StageWorker(string stageName, StreamRecMetrics metrics, ILogger logger, RestartBackoff? backoff = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(stageName);
+        ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(logger);
         _stageName = stageName;
+        Metrics = metrics;
         _logger = logger;
         _backoff = backoff ?? new RestartBackoff();
     }
+
+    /// <summary>The host's StreamRec instruments, for the stage's loops.</summary>
+    protected StreamRecMetrics Metrics { get; }
 
     /// <summary>In-process restarts after transient failures so far.</summary>
     public int Restarts { get; private set; }
@@ -69,7 +74,7 @@ public abstract partial class StageWorker : BackgroundService
     {
         foreach (var reason in RestartReasons)
         {
-            StreamRecMetrics.StageRestarts.Add(0, Tags(reason));
+            Metrics.StageRestarts.Add(0, Tags(reason));
         }
 
         while (true)
@@ -85,7 +90,7 @@ public abstract partial class StageWorker : BackgroundService
             {
                 var delay = _backoff.NextDelay(attempt.Elapsed);
                 Restarts++;
-                StreamRecMetrics.StageRestarts.Add(1, Tags(transient));
+                Metrics.StageRestarts.Add(1, Tags(transient));
                 // The exception's type and message only: Redis is told not to put key names in them
                 // (RedisConnector), and a stack trace says nothing about an outage.
                 LogStageRestarting(_logger, _stageName, transient, e.GetType().Name, e.Message, _backoff.ConsecutiveFailures, delay.TotalSeconds);

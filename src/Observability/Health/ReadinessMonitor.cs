@@ -24,34 +24,64 @@ namespace StreamRec.Observability.Health;
 /// </list>
 /// Answering from the latest round keeps <c>/readyz</c> fast and never lets probes pile up on a stalled
 /// Redis. Transitions are logged.
+/// <para>
+/// Until the first round that passes, the process is <em>starting</em>, not failing: before the first
+/// round, and while what fails is only what a start takes time for (a consumer not yet connected or
+/// assigned, within <see cref="ObservabilityOptions.KafkaStatisticsMaxAge"/> of the start; the first Redis
+/// connection, within <see cref="RedisOptions.ConnectTimeoutMs"/>). <c>/readyz</c> still answers 503, with
+/// <c>starting</c> in its body, and no "Not ready" warning is logged for it: a normal start logs "Starting",
+/// then "Ready". A start that takes longer, or a failure after the first ready round, is not ready.
+/// </para>
 /// </summary>
-public sealed partial class ReadinessMonitor(
-    ReadinessTargets targets,
-    IOptions<ObservabilityOptions> observability,
-    IServiceProvider services,
-    TimeProvider clock,
-    ILogger<ReadinessMonitor> logger) : BackgroundService
+public sealed partial class ReadinessMonitor : BackgroundService
 {
-    private static volatile ReadinessReport _current = ReadinessReport.NotYetChecked;
-
-    /// <summary>1 when the check passed in the latest round, 0 when not.</summary>
-    public static readonly ObservableGauge<int> Ready = StreamRecMetrics.Meter.CreateObservableGauge(
-        "streamrec_ready", ObserveReady, unit: null, description: "Readiness checks of this process (1 = passing): kafka, partitions, redis.");
-
+    private readonly ReadinessTargets _targets;
+    private readonly IOptions<ObservabilityOptions> _observability;
+    private readonly IServiceProvider _services;
+    private readonly ConsumerStatusRegistry _consumers;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<ReadinessMonitor> _logger;
     private volatile ReadinessReport _latest = ReadinessReport.NotYetChecked;
+    private bool _everReady;
+
+    public ReadinessMonitor(
+        ReadinessTargets targets,
+        IOptions<ObservabilityOptions> observability,
+        IServiceProvider services,
+        StreamRecMetrics metrics,
+        ConsumerStatusRegistry consumers,
+        TimeProvider clock,
+        ILogger<ReadinessMonitor> logger)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        _targets = targets;
+        _observability = observability;
+        _services = services;
+        _consumers = consumers;
+        _clock = clock;
+        _logger = logger;
+        // 1 when the check passed in the latest round, 0 when not.
+        metrics.Meter.CreateObservableGauge(
+            "streamrec_ready", ObserveReady, unit: null, description: "Readiness checks of this process (1 = passing): kafka, partitions, redis.");
+    }
 
     public ReadinessReport Latest => _latest;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var options = observability.Value;
+        var options = _observability.Value;
         // The stages' connection: what readiness reports is whether they can reach Redis.
-        var redis = targets.NeedsRedis ? services.GetRequiredService<RedisConnection>() : null;
+        var redis = _targets.NeedsRedis ? _services.GetRequiredService<RedisConnection>() : null;
+        var redisConnectTimeout = redis is null
+            ? TimeSpan.Zero
+            : TimeSpan.FromMilliseconds(_services.GetRequiredService<IOptions<RedisOptions>>().Value.ConnectTimeoutMs);
+        var started = _clock.GetUtcNow();
         try
         {
-            using var timer = new PeriodicTimer(options.ReadinessInterval, clock);
+            using var timer = new PeriodicTimer(options.ReadinessInterval, _clock);
             do
             {
+                var sinceStart = _clock.GetUtcNow() - started;
                 var checks = new List<ReadinessCheck>(3);
                 checks.AddRange(CheckConsumers(options.KafkaStatisticsMaxAge));
                 if (redis is not null)
@@ -59,7 +89,11 @@ public sealed partial class ReadinessMonitor(
                     checks.Add(await CheckRedisAsync(redis, options.RedisCheckTimeout, stoppingToken).ConfigureAwait(false));
                 }
 
-                Publish(new ReadinessReport(clock.GetUtcNow(), checks));
+                // Starting: never ready yet, and each failing check is one a start is still allowed to take.
+                var starting = !_everReady && checks.Where(c => !c.Ok).All(c => c.Name == "redis"
+                    ? sinceStart < redisConnectTimeout
+                    : sinceStart < options.KafkaStatisticsMaxAge);
+                Publish(new ReadinessReport(_clock.GetUtcNow(), checks) { Starting = starting });
             }
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
@@ -70,11 +104,11 @@ public sealed partial class ReadinessMonitor(
 
     private IEnumerable<ReadinessCheck> CheckConsumers(TimeSpan maxAge)
     {
-        var consumers = ConsumerStatusRegistry.Current;
-        var now = clock.GetUtcNow();
+        var consumers = _consumers.Current;
+        var now = _clock.GetUtcNow();
         var disconnected = new List<string>();
         var unassigned = new List<string>();
-        foreach (var stage in targets.Stages)
+        foreach (var stage in _targets.Stages)
         {
             var mine = consumers.Where(c => c.Stage == stage).ToList();
             if (mine.Count == 0)
@@ -96,10 +130,10 @@ public sealed partial class ReadinessMonitor(
         }
 
         yield return disconnected.Count == 0
-            ? new ReadinessCheck("kafka", true, $"{targets.Stages.Count} consumer(s) connected")
+            ? new ReadinessCheck("kafka", true, $"{_targets.Stages.Count} consumer(s) connected")
             : new ReadinessCheck("kafka", false, "no broker connection: " + string.Join(", ", disconnected));
         yield return unassigned.Count == 0
-            ? new ReadinessCheck("partitions", true, string.Join(", ", targets.Stages.Select(s =>
+            ? new ReadinessCheck("partitions", true, string.Join(", ", _targets.Stages.Select(s =>
                 $"{s}: {consumers.Where(c => c.Stage == s).Sum(c => c.AssignedPartitions)} partition(s)")))
             : new ReadinessCheck("partitions", false, "waiting for a group assignment: " + string.Join(", ", unassigned));
     }
@@ -129,27 +163,36 @@ public sealed partial class ReadinessMonitor(
     {
         var previous = _latest;
         _latest = report;
-        _current = report;
-        if (previous.Ready != report.Ready || previous == ReadinessReport.NotYetChecked)
+        _everReady |= report.Ready;
+        if (previous.State == report.State && previous != ReadinessReport.NotYetChecked)
         {
-            var failing = string.Join("; ", report.Checks.Where(c => !c.Ok).Select(c => $"{c.Name}: {c.Detail}"));
-            if (report.Ready)
-            {
-                LogReady(logger);
-            }
-            else
-            {
-                LogNotReady(logger, failing);
-            }
+            return;
+        }
+
+        var failing = string.Join("; ", report.Checks.Where(c => !c.Ok).Select(c => $"{c.Name}: {c.Detail}"));
+        if (report.Ready)
+        {
+            LogReady(_logger);
+        }
+        else if (report.Starting)
+        {
+            LogStarting(_logger, failing);
+        }
+        else
+        {
+            LogNotReady(_logger, failing);
         }
     }
 
-    private static IEnumerable<Measurement<int>> ObserveReady() =>
-        _current.Checks.Select(c => new Measurement<int>(c.Ok ? 1 : 0, new KeyValuePair<string, object?>("check", c.Name)));
+    private IEnumerable<Measurement<int>> ObserveReady() =>
+        _latest.Checks.Select(c => new Measurement<int>(c.Ok ? 1 : 0, new KeyValuePair<string, object?>("check", c.Name)));
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Ready: Kafka connected, partitions assigned, Redis answering")]
     private static partial void LogReady(ILogger logger);
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Not ready: {Failing}")]
     private static partial void LogNotReady(ILogger logger, string failing);
+
+    [LoggerMessage(EventId = 302, Level = LogLevel.Information, Message = "Starting: waiting for {Waiting}")]
+    private static partial void LogStarting(ILogger logger, string waiting);
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using StreamRec.Messaging;
@@ -8,10 +9,17 @@ using StreamRec.Messaging;
 namespace StreamRec.Observability.Hosting;
 
 /// <summary>
-/// The process's meter provider (OpenTelemetry's hosting extensions: created when the host starts,
+/// The host's meter provider (OpenTelemetry's hosting extensions: created when the host starts,
 /// before the stages count anything, flushed when it stops): StreamRec's meter and the .NET runtime's,
 /// read by the Prometheus exporter behind <c>/metrics</c> at each scrape and, when
 /// <c>Observability:Otlp:Endpoint</c> is set, exported by OTLP as well (cumulative, like Prometheus).
+/// <para>
+/// The meters are enabled through the host's metrics builder (<c>IMetricsBuilder.EnableMetrics</c>), not
+/// OpenTelemetry's <c>AddMeter</c>: OpenTelemetry then listens through the host's
+/// <c>IMetricsListener</c>, which sees the meters of this host's <c>IMeterFactory</c> (and global ones
+/// such as the runtime's), never another host's. <c>AddMeter</c> would subscribe by name across the
+/// whole process, so two hosts in one process (tests) would export each other's counts.
+/// </para>
 /// </summary>
 public static class MetricsServiceCollectionExtensions
 {
@@ -33,13 +41,16 @@ public static class MetricsServiceCollectionExtensions
             otlp = new OtlpExportOptions();
         }
 
-        services.AddOpenTelemetry().WithMetrics(metrics =>
+        services.AddStreamRecMeter();
+        services.AddMetrics(builder =>
         {
             foreach (var meter in Meters)
             {
-                metrics.AddMeter(meter);
+                builder.EnableMetrics(meter);
             }
-
+        });
+        services.AddOpenTelemetry().WithMetrics(metrics =>
+        {
             metrics.AddView(CountsThatGoDown);
             // Scrapes see the values of the moment, not a copy kept for a while (the default 300 ms):
             // a stage's counters at 0 right after it starts, a test's event right after it happens.

@@ -11,7 +11,8 @@ namespace StreamRec.Observability.Hosting;
 /// <summary>
 /// The three endpoints every StreamRec process serves: <c>/metrics</c> (OpenTelemetry's Prometheus
 /// exporter, collected at the scrape), <c>/healthz</c> (alive: 200 until the process is stopping) and <c>/readyz</c> (200 when
-/// Kafka is connected, partitions are assigned and Redis answers; 503 naming what is not; JSON body).
+/// Kafka is connected, partitions are assigned and Redis answers; 503 naming what is not, and whether the
+/// process is only still starting; JSON body).
 /// </summary>
 public static class ObservabilityEndpoints
 {
@@ -37,7 +38,7 @@ public static class ObservabilityEndpoints
         var report = context.RequestServices.GetRequiredService<ReadinessMonitor>().Latest;
         context.Response.StatusCode = report.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
         context.Response.ContentType = "application/json; charset=utf-8";
-        var body = JsonSerializer.Serialize(new ReadinessBody(report.Ready, report.At, report.Checks), ObservabilityJsonContext.Default.ReadinessBody);
+        var body = JsonSerializer.Serialize(new ReadinessBody(report.Ready, report.State, report.At, report.Checks), ObservabilityJsonContext.Default.ReadinessBody);
         return context.Response.WriteAsync(body + "\n", context.RequestAborted);
     }
 }

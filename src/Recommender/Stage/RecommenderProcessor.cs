@@ -24,7 +24,6 @@ public sealed class RecommenderProcessor : IBatchProcessor
 
     public const string MutationTrigger = RecommenderOptions.MutationTrigger;
 
-    private static readonly KeyValuePair<string, object?> StageTag = new("stage", Stage);
     private static readonly KeyValuePair<string, object?> TriggerTag = new("trigger", MutationTrigger);
 
     private readonly ReleaseMaker _releases;
@@ -32,11 +31,13 @@ public sealed class RecommenderProcessor : IBatchProcessor
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly DeadLetters _deadLetters;
+    private readonly RecommenderMetrics _metrics;
 
-    public RecommenderProcessor(ReleaseMaker releases, TopicNames topics, TimeProvider clock, ILogger logger)
+    public RecommenderProcessor(ReleaseMaker releases, TopicNames topics, RecommenderMetrics metrics, TimeProvider clock, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(releases);
         ArgumentNullException.ThrowIfNull(topics);
+        ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(logger);
         _releases = releases;
@@ -44,11 +45,13 @@ public sealed class RecommenderProcessor : IBatchProcessor
         _clock = clock;
         _logger = logger;
         _deadLetters = new DeadLetters(Stage, topics, clock, logger);
-        _deadLetters.Expect(InvalidMutation);
-        RecommenderMetrics.Start(TriggerTag);
+        _metrics = metrics;
+        _metrics.Start(TriggerTag);
     }
 
     public string StageName => Stage;
+
+    public IReadOnlyCollection<string> DeadLetterReasons => [InvalidMutation];
 
     public async ValueTask<IReadOnlyList<OutgoingRecord>> ProcessAsync(
         IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> batch, CancellationToken cancellationToken)
@@ -94,15 +97,14 @@ public sealed class RecommenderProcessor : IBatchProcessor
                 Value = release,
                 Timestamp = record.Message.Timestamp,
             }));
-            RecommenderMetrics.Published.Add(1, TriggerTag);
+            _metrics.Published.Add(1, TriggerTag);
             if (record.Message.Timestamp.Type != TimestampType.NotAvailable)
             {
                 var latency = _clock.GetUtcNow() - record.Message.Timestamp.UtcDateTime;
-                RecommenderMetrics.EventToRecommendation.Record(Math.Max(0, latency.TotalSeconds));
+                _metrics.EventToRecommendation.Record(Math.Max(0, latency.TotalSeconds));
             }
         }
 
-        StreamRecMetrics.EventsForwarded.Add(published, StageTag);
         Log.BatchProcessed(_logger, mutations, published, republished, refused, skipped);
         return outputs;
     }

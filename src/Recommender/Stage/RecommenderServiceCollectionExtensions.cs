@@ -14,6 +14,7 @@ public static class RecommenderServiceCollectionExtensions
     public static IServiceCollection AddRecommenderStage(this IServiceCollection services, IConfiguration configuration) =>
         services.AddStageOptions<RecommenderOptions, RecommenderOptionsValidator>(configuration, RecommenderOptions.SectionName)
             .AddRedisConnection()
+            .AddSingleton<RecommenderMetrics>()
             .AddStageWorker<RecommenderWorker>()
             .AddStageWorker<ScheduledRecommenderWorker>();
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StreamRec.Messaging;
+using StreamRec.Messaging.Health;
 using StreamRec.Messaging.Stages;
 using StreamRec.Storage;
 
@@ -15,8 +16,11 @@ public sealed class RecommenderWorker(
     IOptions<KafkaOptions> kafka,
     IOptions<RecommenderOptions> recommender,
     RedisConnection redis,
+    StreamRecMetrics metrics,
+    RecommenderMetrics recommenderMetrics,
+    ConsumerStatusRegistry consumers,
     TimeProvider clock,
-    ILogger<RecommenderWorker> logger) : StageWorker(RecommenderProcessor.Stage, logger)
+    ILogger<RecommenderWorker> logger) : StageWorker(RecommenderProcessor.Stage, metrics, logger)
 {
     protected override string? TransientReason(Exception failure) => RedisFailures.TransientReason(failure) ?? base.TransientReason(failure);
 
@@ -31,8 +35,8 @@ public sealed class RecommenderWorker(
         }
 
         var connection = await redis.GetAsync(stoppingToken).ConfigureAwait(false);
-        var releases = ReleaseMaker.ForRedis(options, connection.GetDatabase(), clock, logger);
-        var processor = new RecommenderProcessor(releases, kafka.Value.Topics, clock, logger);
+        var releases = ReleaseMaker.ForRedis(options, connection.GetDatabase(), clock, logger, recommenderMetrics);
+        var processor = new RecommenderProcessor(releases, kafka.Value.Topics, recommenderMetrics, clock, logger);
         Log.Started(logger, options.TopK, options.EpsilonSelection, options.PublishScores ? $", epsilon {options.EpsilonScores} for the scores" : ", no scores published",
             releases.Sensitivity, options.InterestRate, options.MaxEventWeight, options.BudgetCap, options.BudgetWindow);
         await new StageLoop(kafka.Value, new StageLoopOptions
@@ -41,6 +45,6 @@ public sealed class RecommenderWorker(
             GroupId = options.GroupId,
             MaxBatchSize = options.MicroBatchSize,
             MaxBatchWait = options.MicroBatchWait,
-        }, processor, logger).RunAsync(stoppingToken).ConfigureAwait(false);
+        }, processor, Metrics, consumers, logger).RunAsync(stoppingToken).ConfigureAwait(false);
     }
 }

@@ -48,14 +48,16 @@ public sealed class ReleaseMaker
     private readonly HashSet<int> _checkedDimensions = [];
 
     private readonly RecentItemsReader? _recentItems;
+    private readonly RecommenderMetrics? _metrics;
 
     /// <summary>
     /// <paramref name="recentItems"/> is where the users' recent items are read when
-    /// <see cref="RecommenderOptions.ExcludeRecentItems"/> is on.
+    /// <see cref="RecommenderOptions.ExcludeRecentItems"/> is on; <paramref name="metrics"/> are the host's
+    /// instruments (none outside a host: the privacy benchmarks, unit tests).
     /// </summary>
     public ReleaseMaker(
         RecommenderOptions options, ItemCatalogCache catalog, PrivacyLedger ledger, IRandomSource random, TimeProvider clock, ILogger logger,
-        RecentItemsReader? recentItems = null)
+        RecentItemsReader? recentItems = null, RecommenderMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(catalog);
@@ -70,6 +72,7 @@ public sealed class ReleaseMaker
         _clock = clock;
         _logger = logger;
         _recentItems = recentItems;
+        _metrics = metrics;
         if (options.ExcludeRecentItems && recentItems is null)
         {
             throw new ArgumentException("Recommender:ExcludeRecentItems is on, but no store of recent items was given.", nameof(recentItems));
@@ -85,7 +88,8 @@ public sealed class ReleaseMaker
     /// The release maker of a running stage: the catalog, the ledgers and the users' recent items in
     /// <paramref name="database"/>, noise from the operating system's cryptographic generator.
     /// </summary>
-    public static ReleaseMaker ForRedis(RecommenderOptions options, StackExchange.Redis.IDatabase database, TimeProvider clock, ILogger logger)
+    public static ReleaseMaker ForRedis(
+        RecommenderOptions options, StackExchange.Redis.IDatabase database, TimeProvider clock, ILogger logger, RecommenderMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         return new ReleaseMaker(
@@ -95,7 +99,8 @@ public sealed class ReleaseMaker
             CryptoRandomSource.Shared,
             clock,
             logger,
-            new RecentItemsReader(database));
+            new RecentItemsReader(database),
+            metrics);
     }
 
     /// <exception cref="StackExchange.Redis.RedisException">Redis is unreachable (the stage stops; the request is replayed).</exception>
@@ -115,7 +120,7 @@ public sealed class ReleaseMaker
 
         if (catalog.Items.Count == 0)
         {
-            RecommenderMetrics.NoCandidates.Add(1, new KeyValuePair<string, object?>("reason", NoCandidatesReason));
+            _metrics?.NoCandidates.Add(1, new KeyValuePair<string, object?>("reason", NoCandidatesReason));
             return new ReleaseResult(ReleaseStatus.NoCandidates, null);
         }
 
@@ -124,12 +129,12 @@ public sealed class ReleaseMaker
         switch (decision.Outcome)
         {
             case LedgerOutcome.Refused:
-                RecommenderMetrics.BudgetExhausted.Add(1);
+                _metrics?.BudgetExhausted.Add(1);
                 return new ReleaseResult(ReleaseStatus.Refused, null);
             case LedgerOutcome.AlreadyCharged when decision.StoredRelease is { } stored:
                 return new ReleaseResult(ReleaseStatus.Republished, stored);
             case LedgerOutcome.Granted:
-                RecommenderMetrics.EpsilonSpent.Add(epsilon);
+                _metrics?.EpsilonSpent.Add(epsilon);
                 break;
         }
 

@@ -19,8 +19,10 @@ public sealed class ScheduledRecommenderWorker(
     IOptions<KafkaOptions> kafka,
     IOptions<RecommenderOptions> recommender,
     RedisConnection redis,
+    StreamRecMetrics metrics,
+    RecommenderMetrics recommenderMetrics,
     TimeProvider clock,
-    ILogger<ScheduledRecommenderWorker> logger) : StageWorker(RecommenderProcessor.Stage, logger)
+    ILogger<ScheduledRecommenderWorker> logger) : StageWorker(RecommenderProcessor.Stage, metrics, logger)
 {
     private static readonly KeyValuePair<string, object?> TriggerTag = new("trigger", ScheduledReleaser.ScheduleTrigger);
 
@@ -38,8 +40,8 @@ public sealed class ScheduledRecommenderWorker(
 
         var connection = await redis.GetAsync(stoppingToken).ConfigureAwait(false);
         var database = connection.GetDatabase();
-        var releases = ReleaseMaker.ForRedis(options, database, clock, logger);
-        RecommenderMetrics.Start(TriggerTag);
+        var releases = ReleaseMaker.ForRedis(options, database, clock, logger, recommenderMetrics);
+        recommenderMetrics.Start(TriggerTag);
         var schedule = new ScheduledReleaser(releases, database, options.ScheduleInterval, clock);
         using var producer = new ProducerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Producer(kafka.Value)).Build();
         var slot = schedule.CurrentSlot;
@@ -52,7 +54,7 @@ public sealed class ScheduledRecommenderWorker(
             var deliveries = made.Select(m => producer.ProduceAsync(kafka.Value.Topics.Recommendations,
                 new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes(m.User), Value = m.Record, Timestamp = stamp }, stoppingToken)).ToList();
             await Task.WhenAll(deliveries).ConfigureAwait(false);
-            RecommenderMetrics.Published.Add(made.Count, TriggerTag);
+            recommenderMetrics.Published.Add(made.Count, TriggerTag);
 
             Log.SlotReleased(logger, slot, made.Count, made.Count(m => m.Status == ReleaseStatus.Republished));
             slot++;

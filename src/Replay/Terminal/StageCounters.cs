@@ -4,9 +4,10 @@ using StreamRec.Messaging;
 namespace StreamRec.Replay.Terminal;
 
 /// <summary>
-/// The StreamRec counters of this process (the same instruments /metrics exposes), summed by name and
-/// stage label, for the demo's progress line, report and summary. Listens to <c>Counter&lt;long&gt;</c>
-/// and <c>Counter&lt;double&gt;</c> (epsilon spent is fractional).
+/// The StreamRec counters of one meter (the stages' <see cref="StreamRecMetrics"/>: the same instruments
+/// /metrics exposes), summed by name and stage label, for the demo's progress line, report and summary.
+/// Listens to <c>Counter&lt;long&gt;</c> and <c>Counter&lt;double&gt;</c> (epsilon spent is fractional) of
+/// that meter only, not to another meter of the same name in the process.
 /// </summary>
 public sealed class StageCounters : IDisposable
 {
@@ -17,12 +18,15 @@ public sealed class StageCounters : IDisposable
     private readonly MeterListener _listener = new();
     private readonly Dictionary<(string Name, string? Stage), double> _values = [];
     private readonly Lock _gate = new();
+    private readonly StreamRecMetrics _metrics;
 
-    public StageCounters()
+    public StageCounters(StreamRecMetrics metrics)
     {
+        ArgumentNullException.ThrowIfNull(metrics);
+        _metrics = metrics;
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == StreamRecMetrics.MeterName && instrument is Counter<long> or Counter<double>)
+            if (instrument.Meter == metrics.Meter && instrument is Counter<long> or Counter<double>)
             {
                 listener.EnableMeasurementEvents(instrument);
             }
@@ -32,11 +36,11 @@ public sealed class StageCounters : IDisposable
         _listener.Start();
     }
 
-    public long Consumed(string stage) => (long)Get(StreamRecMetrics.EventsConsumed.Name, stage);
+    public long Consumed(string stage) => (long)Get(_metrics.EventsConsumed.Name, stage);
 
-    public long Forwarded(string stage) => (long)Get(StreamRecMetrics.EventsForwarded.Name, stage);
+    public long Forwarded(string stage) => (long)Get(_metrics.EventsForwarded.Name, stage);
 
-    public long DeadLettered(string stage) => (long)Get(StreamRecMetrics.EventsDeadLettered.Name, stage);
+    public long DeadLettered(string stage) => (long)Get(_metrics.EventsDeadLettered.Name, stage);
 
     /// <summary>A whole-number counter summed over its labels.</summary>
     public long Total(string name) => (long)Sum(name);

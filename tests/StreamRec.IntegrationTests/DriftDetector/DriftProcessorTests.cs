@@ -9,6 +9,7 @@ using StreamRec.IntegrationTests.Infrastructure;
 using StreamRec.Messaging;
 using StreamRec.Messaging.Stages;
 using StreamRec.Storage;
+using StreamRec.TestSupport;
 
 namespace StreamRec.IntegrationTests.DriftDetector;
 
@@ -16,11 +17,10 @@ namespace StreamRec.IntegrationTests.DriftDetector;
 /// The drift stage's processor against a real redis-server, driven the way the stage loop drives it
 /// (process, then complete once the outputs are delivered), including the crashes the loop can meet.
 /// </summary>
-// In the Kafka collection although it uses no broker: it counts into the process-wide metrics that the
-// stage tests of that collection read (CounterCapture), so the two must not run at the same time.
-[Collection(KafkaCollection.Name)]
-public sealed class DriftProcessorTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
+public sealed class DriftProcessorTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>, IDisposable
 {
+    private readonly TestTelemetry _telemetry = new();
+
     private const string Topic = "embedded";
 
     private static readonly DriftDetectorOptions Options = new();
@@ -32,8 +32,11 @@ public sealed class DriftProcessorTests(RedisServerFixture redis) : IClassFixtur
         new DriftStateStore(redis.Connection.GetDatabase(), (options ?? Options).StateTimeToLive),
         new ItemCatalogReader(redis.Connection.GetDatabase()),
         _topics,
+        new DriftMetrics(_telemetry.Metrics),
         TimeProvider.System,
         NullLogger.Instance);
+
+    public void Dispose() => _telemetry.Dispose();
 
     private DriftStateStore Store => new(redis.Connection.GetDatabase(), Options.StateTimeToLive);
 

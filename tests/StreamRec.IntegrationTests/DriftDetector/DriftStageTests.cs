@@ -14,8 +14,11 @@ namespace StreamRec.IntegrationTests.DriftDetector;
 
 /// <summary>The drift stage end to end: the real embedded broker and a real redis-server.</summary>
 [Collection(KafkaCollection.Name)]
-public sealed class DriftStageTests(KafkaFixture kafka, RedisServerFixture redis) : IClassFixture<RedisServerFixture>
+public sealed class DriftStageTests(KafkaFixture kafka, RedisServerFixture redis) : IClassFixture<RedisServerFixture>, IDisposable
 {
+    // The test's own meter and consumer registry (a new one per test): the stages it runs count there.
+    private readonly CounterCapture _counters = new();
+
     private static readonly (string From, string To)[] Switches =
     [
         ("Comedy", "Horror"), ("Romance", "Thriller"), ("Western", "Animation"), ("Documentary", "Comedy"),
@@ -54,6 +57,7 @@ public sealed class DriftStageTests(KafkaFixture kafka, RedisServerFixture redis
         new DriftStateStore(redis.Connection.GetDatabase(), TimeSpan.FromDays(1)),
         new ItemCatalogReader(redis.Connection.GetDatabase()),
         topics,
+        new DriftMetrics(_counters.Metrics),
         TimeProvider.System,
         NullLogger.Instance);
 
@@ -64,7 +68,9 @@ public sealed class DriftStageTests(KafkaFixture kafka, RedisServerFixture redis
         MaxBatchSize = 16,
         MaxBatchWait = TimeSpan.FromMilliseconds(50),
         MaxInFlightBatches = 4,
-    }, processor, NullLogger.Instance);
+    }, processor, _counters.Metrics, _counters.Consumers, NullLogger.Instance);
+
+    public void Dispose() => _counters.Dispose();
 
     /// <summary>The uninterrupted reference, from the records as the broker stored them (partition and offset of each).</summary>
     private DriftReference Reference(TopicNames topics)
@@ -118,7 +124,7 @@ public sealed class DriftStageTests(KafkaFixture kafka, RedisServerFixture redis
         ];
         ByteRecords.ProduceAll(kafka.Options, scenario.Topics.Embedded, corrupt);
         var total = scenario.Events.Count + corrupt.Length;
-        using var counters = new CounterCapture();
+        var counters = _counters;
 
         using (var stop = new CancellationTokenSource())
         {
@@ -207,7 +213,7 @@ public sealed class DriftStageTests(KafkaFixture kafka, RedisServerFixture redis
         var scenario = await ArrangeAsync(eventsPerPhase: 60, seed: 23, produce: false);
         var group = UniqueNames.Next("drift-scale");
         var thirds = scenario.Events.Chunk((scenario.Events.Count + 2) / 3).ToList();
-        using var counters = new CounterCapture();
+        var counters = _counters;
         long Consumed() => counters.Get("streamrec_events_consumed_total", "stage", DriftProcessor.Stage);
 
         using var stopFirst = new CancellationTokenSource();

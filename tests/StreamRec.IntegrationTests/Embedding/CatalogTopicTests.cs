@@ -56,7 +56,7 @@ public sealed class CatalogTopicTests(KafkaFixture kafka, RedisServerFixture red
         builder.Services.AddSingleton(Options.Create(new RedisOptions { Configuration = redis.Server.ConnectionString }));
         builder.Services.AddEmbedderStage(builder.Configuration);
         using var host = builder.Build();
-        using var counters = new CounterCapture();
+        using var counters = new CounterCapture(host.Services.GetRequiredService<StreamRecMetrics>());
 
         var db = redis.Connection.GetDatabase();
         await host.StartAsync();

@@ -13,6 +13,7 @@ using StreamRec.IntegrationTests.Kafka;
 using StreamRec.Messaging;
 using StreamRec.Messaging.Stages;
 using StreamRec.Storage;
+using StreamRec.TestSupport;
 
 namespace StreamRec.IntegrationTests.Embedding;
 
@@ -55,17 +56,18 @@ public sealed class EmbedderStageTests(KafkaFixture kafka, RedisServerFixture re
         };
         ByteRecords.ProduceAll(kafka.Options, topics.Clean, corrupt);
 
+        using var telemetry = new TestTelemetry();
         using var service = EmbeddingService.Load(encoder.Options(o => o.MaxBatchSize = 4));
         var processor = new RecordingProcessor(new EmbedderProcessor(
             service, new ItemCatalogWriter(redis.Connection.GetDatabase(), TimeProvider.System), topics, knownItemsCapacity: 1000,
-            TimeProvider.System, NullLogger.Instance));
+            new EmbedderMetrics(telemetry.Metrics), TimeProvider.System, NullLogger.Instance));
         var loop = new StageLoop(kafka.Options, new StageLoopOptions
         {
             InputTopic = topics.Clean,
             GroupId = UniqueNames.Next("embedder"),
             MaxBatchSize = MaxBatchSize,
             MaxBatchWait = TimeSpan.FromMilliseconds(300),
-        }, processor, NullLogger.Instance);
+        }, processor, telemetry.Metrics, telemetry.Consumers, NullLogger.Instance);
         var startedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         using (var stop = new CancellationTokenSource())
         {

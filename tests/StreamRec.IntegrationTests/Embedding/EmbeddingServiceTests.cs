@@ -4,7 +4,7 @@ using StreamRec.Embedder.Embedding;
 using StreamRec.Embedder.Features;
 using StreamRec.IntegrationTests.Infrastructure;
 using StreamRec.IntegrationTests.Onnx;
-using StreamRec.Messaging;
+using StreamRec.TestSupport;
 
 namespace StreamRec.IntegrationTests.Embedding;
 
@@ -134,13 +134,14 @@ public sealed class EmbeddingServiceTests
     public void Embedding_records_run_size_run_time_and_cache_metrics()
     {
         using var encoder = new TestEncoder("svc-metrics");
-        using var service = EmbeddingService.Load(encoder.Options());
+        using var telemetry = new TestTelemetry();
+        using var service = EmbeddingService.Load(encoder.Options(), metrics: new EmbedderMetrics(telemetry.Metrics));
         var seen = new System.Collections.Concurrent.ConcurrentDictionary<string, double>();
         using var listener = new MeterListener
         {
             InstrumentPublished = (instrument, l) =>
             {
-                if (instrument.Meter.Name == StreamRecMetrics.MeterName && instrument.Name.StartsWith("streamrec_embed_", StringComparison.Ordinal))
+                if (instrument.Meter == telemetry.Metrics.Meter && instrument.Name.StartsWith("streamrec_embed_", StringComparison.Ordinal))
                 {
                     l.EnableMeasurementEvents(instrument);
                 }
@@ -155,10 +156,10 @@ public sealed class EmbeddingServiceTests
         service.Embed([.. items, items[0]], new float[4 * encoder.Dimension]);
         service.Embed(items, new float[3 * encoder.Dimension]);
 
-        // Other tests may embed at the same time: the listener is process-wide, so only lower bounds hold.
-        Assert.True(seen.GetValueOrDefault("streamrec_embed_batch_size") >= 3, "batch size not recorded");
+        // The service's own meter: what other tests embed meanwhile is not counted here, so the counts are exact.
+        Assert.Equal(3, seen.GetValueOrDefault("streamrec_embed_batch_size")); // the three distinct misses, in one run
         Assert.True(seen.GetValueOrDefault("streamrec_embed_seconds") > 0, "run time not recorded");
-        Assert.True(seen.GetValueOrDefault("streamrec_embed_cache_hits_total") >= 3, "cache hits not counted");
-        Assert.True(seen.GetValueOrDefault("streamrec_embed_cache_misses_total") >= 4, "cache misses not counted");
+        Assert.Equal(3, seen.GetValueOrDefault("streamrec_embed_cache_hits_total"));
+        Assert.Equal(4, seen.GetValueOrDefault("streamrec_embed_cache_misses_total"));
     }
 }

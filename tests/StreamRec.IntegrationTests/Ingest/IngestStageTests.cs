@@ -39,7 +39,7 @@ public sealed class IngestStageTests(KafkaFixture kafka)
         var options = new IngestOptions { PseudonymKey = Convert.ToBase64String(Key) };
         var processor = new IngestProcessor(new RawEventValidator(options, TimeProvider.System), new Pseudonymizer(Key), topics, TimeProvider.System);
         var loop = new StageLoop(kafka.Options, new StageLoopOptions { InputTopic = topics.Raw, GroupId = UniqueNames.Next("ingest"), MaxBatchSize = 64 },
-            processor, NullLogger.Instance).RunAsync(stop.Token);
+            processor, counters.Metrics, counters.Consumers, NullLogger.Instance).RunAsync(stop.Token);
 
         var expectedValid = inputs.Count(i => i.Reason is null);
         var expectedInvalid = inputs.Count - expectedValid;
@@ -97,6 +97,52 @@ public sealed class IngestStageTests(KafkaFixture kafka)
         }
     }
 
+    [Fact]
+    public async Task Consumed_is_forwarded_plus_dead_lettered_whenever_looked_at_and_a_batch_replayed_after_a_crash_counts_once()
+    {
+        var topics = new TopicNames { Raw = UniqueNames.Next("raw"), Clean = UniqueNames.Next("clean"), DeadLetter = UniqueNames.Next("dlq") };
+        foreach (var topic in new[] { topics.Raw, topics.Clean, topics.DeadLetter })
+        {
+            kafka.CreateTopic(topic, partitions: 2);
+        }
+
+        var inputs = Inputs();
+        Produce(topics.Raw, inputs);
+        var expectedValid = inputs.Count(i => i.Reason is null);
+        using var counters = new CounterCapture();
+        var options = new IngestOptions { PseudonymKey = Convert.ToBase64String(Key) };
+        var loopOptions = new StageLoopOptions { InputTopic = topics.Raw, GroupId = UniqueNames.Next("ingest"), MaxBatchSize = 64 };
+        var samples = new List<(string When, long Consumed, long Forwarded, long DeadLettered)>();
+        void Sample(string when) => samples.Add((when,
+            counters.Get("streamrec_events_consumed_total", "stage", IngestProcessor.Stage),
+            counters.Get("streamrec_events_forwarded_total", "stage", IngestProcessor.Stage),
+            counters.Get("streamrec_events_dead_lettered_total", "stage", IngestProcessor.Stage)));
+        StageLoop Loop(bool crashAtCompletion) => new(kafka.Options, loopOptions,
+            new ObservedProcessor(new IngestProcessor(new RawEventValidator(options, TimeProvider.System), new Pseudonymizer(Key), topics, TimeProvider.System), Sample, crashAtCompletion),
+            counters.Metrics, counters.Consumers, NullLogger.Instance);
+
+        // The first life dies when its first batch completes: its outputs are delivered, its offsets not
+        // stored (as when the stage restarts, or loses the partition). Nothing of it may count yet.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Loop(crashAtCompletion: true).RunAsync(CancellationToken.None));
+        Assert.Equal(("complete", 0L, 0L, 0L), samples[^1]);
+
+        // The second life replays that batch and finishes: it counts once. Looked at from inside the loop
+        // (before each batch is processed, when each completes, batches of the same loop in flight), the
+        // identity always holds.
+        using var stop = new CancellationTokenSource();
+        var loop = Loop(crashAtCompletion: false).RunAsync(stop.Token);
+        await Eventually.TrueAsync(() => loop.IsCompleted || counters.Get("streamrec_events_consumed_total", "stage", IngestProcessor.Stage) == inputs.Count,
+            TimeSpan.FromSeconds(60), () => $"ingest consumed all {inputs.Count} records (so far {counters.Get("streamrec_events_consumed_total", "stage", IngestProcessor.Stage)})");
+        await stop.CancelAsync();
+        await loop;
+
+        Assert.All(samples, s => Assert.True(s.Consumed == s.Forwarded + s.DeadLettered, $"at {s.When}: consumed {s.Consumed} != forwarded {s.Forwarded} + dead-lettered {s.DeadLettered}"));
+        Assert.Contains(samples, s => s.Consumed > 0);
+        Assert.Equal(inputs.Count, counters.Get("streamrec_events_consumed_total", "stage", IngestProcessor.Stage));
+        Assert.Equal(expectedValid, counters.Get("streamrec_events_forwarded_total", "stage", IngestProcessor.Stage));
+        Assert.Equal(inputs.Count - expectedValid, counters.Get("streamrec_events_dead_lettered_total", "stage", IngestProcessor.Stage));
+    }
+
     private sealed record Input(byte[]? Key, byte[] Value, string? Reason, string? EventId = null, string? RawUser = null);
 
     private static List<Input> Inputs()
@@ -142,5 +188,36 @@ public sealed class IngestStageTests(KafkaFixture kafka)
         }
 
         Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+    }
+
+    /// <summary>
+    /// Ingest as a stateful stage, to look at the counters from inside the loop (on its thread, so no count
+    /// is half made): before each batch is processed and when each completes, where it may crash.
+    /// </summary>
+    private sealed class ObservedProcessor(IBatchProcessor inner, Action<string> observe, bool crashAtCompletion) : IStatefulBatchProcessor
+    {
+        public string StageName => inner.StageName;
+
+        public IReadOnlyCollection<string> DeadLetterReasons => inner.DeadLetterReasons;
+
+        public ValueTask<IReadOnlyList<OutgoingRecord>> ProcessAsync(IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> batch, CancellationToken cancellationToken)
+        {
+            observe("process");
+            return inner.ProcessAsync(batch, cancellationToken);
+        }
+
+        public Task CompleteBatchAsync()
+        {
+            observe("complete");
+            return crashAtCompletion ? Task.FromException(new InvalidOperationException("simulated crash before the offsets are stored")) : Task.CompletedTask;
+        }
+
+        public void PartitionsRevoked(IReadOnlyCollection<TopicPartition> partitions)
+        {
+        }
+
+        public void PartitionsLost(IReadOnlyCollection<TopicPartition> partitions)
+        {
+        }
     }
 }

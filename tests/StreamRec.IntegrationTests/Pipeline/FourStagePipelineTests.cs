@@ -80,17 +80,19 @@ public sealed class FourStagePipelineTests(KafkaFixture kafka, RedisServerFixtur
         // trained one: a more sensitive CUSUM, since this test is about the pipeline, not detection quality.
         var drift = new DriftDetectorOptions { Detection = new() { CusumSlack = 0.5, CusumThreshold = 6 } };
         using var stop = new CancellationTokenSource();
+        var recommenderMetrics = new RecommenderMetrics(counters.Metrics);
         StageLoop Loop(string input, IBatchProcessor processor) =>
-            new(kafka.Options, new StageLoopOptions { InputTopic = input, GroupId = UniqueNames.Next(processor.StageName), MaxBatchSize = 64 }, processor, NullLogger.Instance);
+            new(kafka.Options, new StageLoopOptions { InputTopic = input, GroupId = UniqueNames.Next(processor.StageName), MaxBatchSize = 64 }, processor,
+                counters.Metrics, counters.Consumers, NullLogger.Instance);
         Task[] stages =
         [
             Loop(topics.Raw, new IngestProcessor(new RawEventValidator(new IngestOptions { PseudonymKey = Convert.ToBase64String(Key) }, TimeProvider.System), new Pseudonymizer(Key), topics, TimeProvider.System)).RunAsync(stop.Token),
-            Loop(topics.Clean, new EmbedderProcessor(service, new ItemCatalogWriter(db, TimeProvider.System), topics, knownItemsCapacity: 1000, TimeProvider.System, NullLogger.Instance)).RunAsync(stop.Token),
-            Loop(topics.Embedded, new DriftProcessor(drift, new DriftStateStore(db, TimeSpan.FromDays(1)), new ItemCatalogReader(db), topics, TimeProvider.System, NullLogger.Instance)).RunAsync(stop.Token),
+            Loop(topics.Clean, new EmbedderProcessor(service, new ItemCatalogWriter(db, TimeProvider.System), topics, knownItemsCapacity: 1000, new EmbedderMetrics(counters.Metrics), TimeProvider.System, NullLogger.Instance)).RunAsync(stop.Token),
+            Loop(topics.Embedded, new DriftProcessor(drift, new DriftStateStore(db, TimeSpan.FromDays(1)), new ItemCatalogReader(db), topics, new DriftMetrics(counters.Metrics), TimeProvider.System, NullLogger.Instance)).RunAsync(stop.Token),
             Loop(topics.Mutations, new RecommenderProcessor(
                 new ReleaseMaker(recommender, new ItemCatalogCache(db, TimeSpan.Zero, TimeProvider.System), new PrivacyLedger(db, recommender.BudgetWindow, recommender.BudgetCap, TimeProvider.System),
-                    new CryptoRandomSource(), TimeProvider.System, NullLogger.Instance),
-                topics, TimeProvider.System, NullLogger.Instance)).RunAsync(stop.Token),
+                    new CryptoRandomSource(), TimeProvider.System, NullLogger.Instance, metrics: recommenderMetrics),
+                topics, recommenderMetrics, TimeProvider.System, NullLogger.Instance)).RunAsync(stop.Token),
         ];
 
         long Consumed(string stage) => counters.Get("streamrec_events_consumed_total", "stage", stage);

@@ -42,16 +42,17 @@ public sealed class IngestToEmbedderTests(KafkaFixture kafka, RedisServerFixture
                 .Concat(invalid.Select(v => new Message<byte[]?, byte[]?> { Key = "raw-user-bad"u8.ToArray(), Value = v })));
 
         using var encoder = new TestEncoder("pipeline-v1");
-        using var service = EmbeddingService.Load(encoder.Options());
         using var counters = new CounterCapture();
+        using var service = EmbeddingService.Load(encoder.Options());
         using var stop = new CancellationTokenSource();
         var ingestOptions = new IngestOptions { PseudonymKey = Convert.ToBase64String(Key) };
         var ingest = new StageLoop(kafka.Options, new StageLoopOptions { InputTopic = topics.Raw, GroupId = UniqueNames.Next("ingest"), MaxBatchSize = 32 },
             new IngestProcessor(new RawEventValidator(ingestOptions, TimeProvider.System), new Pseudonymizer(Key), topics, TimeProvider.System),
-            NullLogger.Instance).RunAsync(stop.Token);
+            counters.Metrics, counters.Consumers, NullLogger.Instance).RunAsync(stop.Token);
         var embed = new StageLoop(kafka.Options, new StageLoopOptions { InputTopic = topics.Clean, GroupId = UniqueNames.Next("embed"), MaxBatchSize = 32 },
-            new EmbedderProcessor(service, new ItemCatalogWriter(redis.Connection.GetDatabase(), TimeProvider.System), topics, knownItemsCapacity: 1000, TimeProvider.System, NullLogger.Instance),
-            NullLogger.Instance).RunAsync(stop.Token);
+            new EmbedderProcessor(service, new ItemCatalogWriter(redis.Connection.GetDatabase(), TimeProvider.System), topics, knownItemsCapacity: 1000,
+                new EmbedderMetrics(counters.Metrics), TimeProvider.System, NullLogger.Instance),
+            counters.Metrics, counters.Consumers, NullLogger.Instance).RunAsync(stop.Token);
 
         long Consumed(string stage) => counters.Get("streamrec_events_consumed_total", "stage", stage);
         await Eventually.TrueAsync(

@@ -17,11 +17,12 @@ using StreamRec.Storage;
 namespace StreamRec.IntegrationTests.Recommender;
 
 /// <summary>The recommend stage's processor against a real redis-server holding a catalog and the ledgers.</summary>
-// In the Kafka collection although it uses no broker: it counts into the process-wide metrics that the
-// stage tests of that collection read (CounterCapture), so the two must not run at the same time.
-[Collection(KafkaCollection.Name)]
-public sealed class RecommenderProcessorTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
+public sealed class RecommenderProcessorTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>, IDisposable
 {
+    // The test's own meter: CounterCapture reads it, and no other test counts on it.
+    private readonly CounterCapture _counters = new();
+    private RecommenderMetrics? _metrics;
+
     private static readonly DateTimeOffset Start = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
 
     private readonly TopicNames _topics = new() { Recommendations = "recommendations", DeadLetter = "dlq" };
@@ -38,10 +39,16 @@ public sealed class RecommenderProcessorTests(RedisServerFixture redis) : IClass
             new CryptoRandomSource(),
             clock,
             NullLogger.Instance,
-            new RecentItemsReader(redis.Connection.GetDatabase())),
+            new RecentItemsReader(redis.Connection.GetDatabase()),
+            Metrics),
         _topics,
+        Metrics,
         clock,
         NullLogger.Instance);
+
+    private RecommenderMetrics Metrics => _metrics ??= new RecommenderMetrics(_counters.Metrics);
+
+    public void Dispose() => _counters.Dispose();
 
     /// <summary>A mutation record as the DriftDetector writes it, for a user now interested in <paramref name="genre"/>.</summary>
     internal static MutationRecord Mutation(GenreWorld world, string user, string genre, string id)
@@ -144,7 +151,7 @@ public sealed class RecommenderProcessorTests(RedisServerFixture redis) : IClass
         await world.WriteCatalogAsync(redis.Connection.GetDatabase());
         var options = new RecommenderOptions { BudgetCap = 2.5, EpsilonSelection = 1 };
         var user = prefix + "user";
-        using var counters = new CounterCapture();
+        var counters = _counters;
         var processor = Processor(options, new ManualClock(Start));
 
         var outputs = await processor.ProcessAsync(
@@ -162,7 +169,7 @@ public sealed class RecommenderProcessorTests(RedisServerFixture redis) : IClass
         var world = new GenreWorld(prefix, seed: 44);
         var options = new RecommenderOptions();
         var good = Mutation(world, prefix + "user", "Western", prefix + "m1"); // the catalog of this model was never written
-        using var counters = new CounterCapture();
+        var counters = _counters;
         ConsumeResult<byte[]?, byte[]?>[] batch =
         [
             GenreWorld.Record("mutations", 0, 0, new Message<byte[]?, byte[]?> { Key = null, Value = "{\"schema_version\":1"u8.ToArray() }),

@@ -48,17 +48,20 @@ public sealed class RecommenderStageTests(KafkaFixture kafka, RedisServerFixture
         // mutation), the privacy tests are about the noise.
         var options = new RecommenderOptions { TopK = 4, EpsilonSelection = 400, BudgetCap = 10_000 };
         using var counters = new CounterCapture();
+        var recommenderMetrics = new RecommenderMetrics(counters.Metrics);
         using (var stop = new CancellationTokenSource())
         {
             var drift = new StageLoop(kafka.Options, new StageLoopOptions { InputTopic = topics.Embedded, GroupId = UniqueNames.Next("drift"), MaxBatchSize = 32 },
-                new DriftProcessor(new DriftDetectorOptions(), new DriftStateStore(db, TimeSpan.FromDays(1)), new ItemCatalogReader(db), topics, TimeProvider.System, NullLogger.Instance),
-                NullLogger.Instance).RunAsync(stop.Token);
+                new DriftProcessor(new DriftDetectorOptions(), new DriftStateStore(db, TimeSpan.FromDays(1)), new ItemCatalogReader(db), topics,
+                    new DriftMetrics(counters.Metrics), TimeProvider.System, NullLogger.Instance),
+                counters.Metrics, counters.Consumers, NullLogger.Instance).RunAsync(stop.Token);
             var recommend = new StageLoop(kafka.Options, new StageLoopOptions { InputTopic = topics.Mutations, GroupId = UniqueNames.Next("recommend"), MaxBatchSize = 8 },
                 new RecommenderProcessor(
                     new ReleaseMaker(options, new ItemCatalogCache(db, TimeSpan.FromSeconds(30), TimeProvider.System),
-                        new PrivacyLedger(db, options.BudgetWindow, options.BudgetCap, TimeProvider.System), new CryptoRandomSource(), TimeProvider.System, NullLogger.Instance),
-                    topics, TimeProvider.System, NullLogger.Instance),
-                NullLogger.Instance).RunAsync(stop.Token);
+                        new PrivacyLedger(db, options.BudgetWindow, options.BudgetCap, TimeProvider.System), new CryptoRandomSource(), TimeProvider.System, NullLogger.Instance,
+                        metrics: recommenderMetrics),
+                    topics, recommenderMetrics, TimeProvider.System, NullLogger.Instance),
+                counters.Metrics, counters.Consumers, NullLogger.Instance).RunAsync(stop.Token);
             await Eventually.TrueAsync(
                 () => (counters.Get("streamrec_events_consumed_total", "stage", DriftProcessor.Stage) == 360
                        && counters.Get("streamrec_events_consumed_total", "stage", RecommenderProcessor.Stage) == counters.Total("streamrec_mutations_total"))

@@ -35,7 +35,7 @@ public sealed class HostileInputTests(KafkaFixture kafka)
         var options = new IngestOptions { PseudonymKey = Convert.ToBase64String(key) };
         var loop = new StageLoop(kafka.Options, new StageLoopOptions { InputTopic = topics.Raw, GroupId = UniqueNames.Next("hostile"), MaxBatchSize = 512 },
             new IngestProcessor(new RawEventValidator(options, TimeProvider.System), new Pseudonymizer(key), topics, TimeProvider.System),
-            NullLogger.Instance).RunAsync(stop.Token);
+            counters.Metrics, counters.Consumers, NullLogger.Instance).RunAsync(stop.Token);
 
         await Eventually.TrueAsync(() =>
         {

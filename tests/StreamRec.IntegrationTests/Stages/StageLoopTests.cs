@@ -11,8 +11,11 @@ using StreamRec.Messaging.Stages;
 namespace StreamRec.IntegrationTests.Stages;
 
 [Collection(KafkaCollection.Name)]
-public sealed class StageLoopTests(KafkaFixture kafka)
+public sealed class StageLoopTests(KafkaFixture kafka) : IDisposable
 {
+    // The test's own meter and consumer registry (a new one per test): its loops register and count there.
+    private readonly CounterCapture _counters = new();
+
     [Fact]
     public async Task A_lone_record_is_processed_when_the_batch_wait_expires()
     {
@@ -92,7 +95,7 @@ public sealed class StageLoopTests(KafkaFixture kafka)
         var processor = new RecordingProcessor(output);
         using var stop = new CancellationTokenSource();
         var loopOptions = new StageLoopOptions { InputTopic = input, GroupId = UniqueNames.Next("group"), MaxBatchSize = 8, MaxBatchWait = TimeSpan.FromMilliseconds(20) };
-        var loop = new StageLoop(options, loopOptions, processor, NullLogger.Instance).RunAsync(stop.Token);
+        var loop = new StageLoop(options, loopOptions, processor, _counters.Metrics, _counters.Consumers, NullLogger.Instance).RunAsync(stop.Token);
 
         KafkaTestClients.ProduceAll(options, input, Enumerable.Range(0, 20).Select(i => ("k", $"{i}")));
         await Eventually.TrueAsync(() => Healthy(loop) && processor.Values.Count == 20, TimeSpan.FromSeconds(30), "the first 20 records processed");
@@ -139,8 +142,10 @@ public sealed class StageLoopTests(KafkaFixture kafka)
             first.Values.Concat(second.Values).Distinct().Order(StringComparer.Ordinal));
     }
 
-    private static List<StreamRec.Messaging.Health.ConsumerStatus> Members(string input, string group) =>
-        [.. StreamRec.Messaging.Health.ConsumerStatusRegistry.Current.Where(c => c.Topic == input && c.GroupId == group)];
+    public void Dispose() => _counters.Dispose();
+
+    private List<StreamRec.Messaging.Health.ConsumerStatus> Members(string input, string group) =>
+        [.. _counters.Consumers.Current.Where(c => c.Topic == input && c.GroupId == group)];
 
     private (string Input, string Output) Topics(int partitions = 2)
     {
@@ -154,7 +159,7 @@ public sealed class StageLoopTests(KafkaFixture kafka)
     private Task Start(string input, RecordingProcessor processor, int maxBatchSize, TimeSpan maxWait, CancellationToken stop, string? group = null)
     {
         var options = new StageLoopOptions { InputTopic = input, GroupId = group ?? UniqueNames.Next("group"), MaxBatchSize = maxBatchSize, MaxBatchWait = maxWait };
-        return new StageLoop(kafka.Options, options, processor, NullLogger.Instance).RunAsync(stop);
+        return new StageLoop(kafka.Options, options, processor, _counters.Metrics, _counters.Consumers, NullLogger.Instance).RunAsync(stop);
     }
 
     private static bool Healthy(Task loop)

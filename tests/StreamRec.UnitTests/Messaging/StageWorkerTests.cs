@@ -1,25 +1,29 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging.Abstractions;
+using StreamRec.Messaging;
 using StreamRec.Messaging.Stages;
+using StreamRec.TestSupport;
 
 namespace StreamRec.UnitTests.Messaging;
 
-public sealed class StageWorkerTests
+public sealed class StageWorkerTests : IDisposable
 {
-    private sealed class FailingWorker(Exception failure) : StageWorker("test", NullLogger.Instance)
+    private readonly TestTelemetry _telemetry = new();
+
+    private sealed class FailingWorker(Exception failure, StreamRecMetrics metrics) : StageWorker("test", metrics, NullLogger.Instance)
     {
         protected override Task RunStageAsync(CancellationToken stoppingToken) => Task.FromException(failure);
     }
 
-    private sealed class StoppingWorker() : StageWorker("test", NullLogger.Instance)
+    private sealed class StoppingWorker(StreamRecMetrics metrics) : StageWorker("test", metrics, NullLogger.Instance)
     {
         protected override async Task RunStageAsync(CancellationToken stoppingToken) =>
             await Task.Delay(Timeout.Infinite, stoppingToken);
     }
 
     /// <summary>Fails each attempt with the next of <c>failures</c>, then runs until stopped; counts its attempts and the "processors" it built.</summary>
-    private sealed class FlakyWorker(params Exception[] failures)
-        : StageWorker("test", NullLogger.Instance, new RestartBackoff(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(40), TimeSpan.FromHours(1)))
+    private sealed class FlakyWorker(StreamRecMetrics metrics, params Exception[] failures)
+        : StageWorker("test", metrics, NullLogger.Instance, new RestartBackoff(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(40), TimeSpan.FromHours(1)))
     {
         private readonly List<object> _processors = [];
 
@@ -47,6 +51,7 @@ public sealed class StageWorkerTests
     {
         var before = Environment.ExitCode;
         using var worker = new FlakyWorker(
+            _telemetry.Metrics,
             new KafkaException(ErrorCode.Local_MsgTimedOut), new KafkaException(ErrorCode.RequestTimedOut), new KafkaException(ErrorCode.Local_AllBrokersDown));
 
         await worker.StartAsync(CancellationToken.None);
@@ -69,7 +74,7 @@ public sealed class StageWorkerTests
         {
             Environment.ExitCode = 0;
             var fatal = new KafkaException(new Error(ErrorCode.Local_Fatal, "fenced", isFatal: true));
-            using var worker = new FlakyWorker(new KafkaException(ErrorCode.Local_MsgTimedOut), fatal);
+            using var worker = new FlakyWorker(_telemetry.Metrics, new KafkaException(ErrorCode.Local_MsgTimedOut), fatal);
 
             await worker.StartAsync(CancellationToken.None);
 
@@ -87,7 +92,7 @@ public sealed class StageWorkerTests
     public async Task A_stop_while_waiting_to_restart_ends_the_worker_at_once()
     {
         var failures = Enumerable.Range(0, 1000).Select(_ => (Exception)new KafkaException(ErrorCode.Local_Transport)).ToArray();
-        using var worker = new FlakyWorker(failures);
+        using var worker = new FlakyWorker(_telemetry.Metrics, failures);
         await worker.StartAsync(CancellationToken.None);
         while (worker.Restarts < 3)
         {
@@ -107,7 +112,7 @@ public sealed class StageWorkerTests
         {
             Environment.ExitCode = 0;
             var failure = new InvalidOperationException("redis gone");
-            using var worker = new FailingWorker(failure);
+            using var worker = new FailingWorker(failure, _telemetry.Metrics);
 
             await worker.StartAsync(CancellationToken.None);
 
@@ -124,7 +129,7 @@ public sealed class StageWorkerTests
     public async Task A_stage_stopped_by_the_host_leaves_the_exit_code_alone()
     {
         var before = Environment.ExitCode;
-        using var worker = new StoppingWorker();
+        using var worker = new StoppingWorker(_telemetry.Metrics);
         await worker.StartAsync(CancellationToken.None);
 
         await worker.StopAsync(CancellationToken.None);
@@ -132,4 +137,6 @@ public sealed class StageWorkerTests
         Assert.True(worker.ExecuteTask!.IsCanceled || worker.ExecuteTask.IsCompletedSuccessfully);
         Assert.Equal(before, Environment.ExitCode);
     }
+
+    public void Dispose() => _telemetry.Dispose();
 }

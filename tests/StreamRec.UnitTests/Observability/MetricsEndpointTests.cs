@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using StreamRec.DriftDetector.Stage;
 using StreamRec.Embedder.Embedding;
-using StreamRec.Messaging;
 using StreamRec.Recommender.Stage;
 using StreamRec.TestSupport;
 
@@ -21,9 +20,9 @@ public sealed partial class MetricsEndpointTests
     public async Task Histograms_in_seconds_are_served_with_second_scale_buckets()
     {
         await using var host = await MetricsTestHost.StartAsync();
-        DriftMetrics.RedisSeconds.Record(0.002, StateWrite);
-        EmbedderMetrics.Seconds.Record(0.0003);
-        RecommenderMetrics.EventToRecommendation.Record(0.2);
+        new DriftMetrics(host.Metrics).RedisSeconds.Record(0.002, StateWrite);
+        new EmbedderMetrics(host.Metrics).Seconds.Record(0.0003);
+        new RecommenderMetrics(host.Metrics).EventToRecommendation.Record(0.2);
 
         var text = await host.ScrapeAsync();
 
@@ -42,8 +41,8 @@ public sealed partial class MetricsEndpointTests
     public async Task Unitless_histograms_keep_their_own_buckets()
     {
         await using var host = await MetricsTestHost.StartAsync();
-        DriftMetrics.Score.Record(1.2);
-        EmbedderMetrics.BatchSize.Record(32);
+        new DriftMetrics(host.Metrics).Score.Record(1.2);
+        new EmbedderMetrics(host.Metrics).BatchSize.Record(32);
 
         var text = await host.ScrapeAsync();
 
@@ -56,21 +55,24 @@ public sealed partial class MetricsEndpointTests
     {
         await using var host = await MetricsTestHost.StartAsync();
         var stage = new KeyValuePair<string, object?>("stage", "metrics-endpoint-test");
-        StreamRecMetrics.EventsConsumed.Add(0, stage);
-        StreamRecMetrics.StageRestarts.Add(0, stage, new KeyValuePair<string, object?>("reason", "redis"));
-        RecommenderMetrics.EpsilonSpent.Add(0);
-        DriftMetrics.RedisSeconds.Record(0.001, StateWrite);
-        DriftMetrics.Score.Record(0.5);
+        var metrics = host.Metrics;
+        var drift = new DriftMetrics(metrics);
+        var recommender = new RecommenderMetrics(metrics);
+        metrics.EventsConsumed.Add(0, stage);
+        metrics.StageRestarts.Add(0, stage, new KeyValuePair<string, object?>("reason", "redis"));
+        recommender.EpsilonSpent.Add(0);
+        drift.RedisSeconds.Record(0.001, StateWrite);
+        drift.Score.Record(0.5);
 
         var text = await host.ScrapeAsync();
 
         foreach (var (instrument, type) in new (Instrument, string)[]
         {
-            (StreamRecMetrics.EventsConsumed, "counter"),
-            (StreamRecMetrics.StageRestarts, "counter"),
-            (RecommenderMetrics.EpsilonSpent, "counter"),
-            (DriftMetrics.RedisSeconds, "histogram"),
-            (DriftMetrics.Score, "histogram"),
+            (metrics.EventsConsumed, "counter"),
+            (metrics.StageRestarts, "counter"),
+            (recommender.EpsilonSpent, "counter"),
+            (drift.RedisSeconds, "histogram"),
+            (drift.Score, "histogram"),
         })
         {
             Assert.Contains($"# TYPE {instrument.Name} {type}\n", text, StringComparison.Ordinal);

@@ -1,5 +1,5 @@
+using StreamRec.TestSupport;
 using System.Text.RegularExpressions;
-using StreamRec.IntegrationTests.Infrastructure;
 
 namespace StreamRec.IntegrationTests.Deployment;
 

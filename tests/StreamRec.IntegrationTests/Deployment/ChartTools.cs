@@ -1,3 +1,4 @@
+using StreamRec.TestSupport;
 using StreamRec.IntegrationTests.Infrastructure;
 
 namespace StreamRec.IntegrationTests.Deployment;

@@ -1,6 +1,6 @@
+using StreamRec.TestSupport;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using StreamRec.IntegrationTests.Infrastructure;
 
 namespace StreamRec.IntegrationTests.Deployment;
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using StreamRec.TestSupport;
 
 namespace StreamRec.UnitTests.Architecture;
 
@@ -57,7 +58,7 @@ public sealed partial class ProjectGraphTests
 
     /// <summary>src/NAME/*.csproj by NAME, the directory name (which the drawing uses).</summary>
     private static Dictionary<string, string> Projects() =>
-        Directory.GetDirectories(Path.Combine(RepositoryRoot(), "src"))
+        Directory.GetDirectories(RepositoryFiles.Path("src"))
             .SelectMany(directory => Directory.GetFiles(directory, "*.csproj"))
             .ToDictionary(path => Path.GetFileName(Path.GetDirectoryName(path)!), path => path, StringComparer.Ordinal);
 
@@ -80,7 +81,7 @@ public sealed partial class ProjectGraphTests
     /// <summary>The "A --> B" lines of the mermaid block in docs/architecture.md.</summary>
     private static HashSet<(string From, string To)> DrawnEdges()
     {
-        var text = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "architecture.md"));
+        var text = File.ReadAllText(RepositoryFiles.Path("docs", "architecture.md"));
         var block = MermaidBlock().Match(text);
         Assert.True(block.Success, "docs/architecture.md has no ```mermaid block");
         var edges = new HashSet<(string, string)>();
@@ -118,19 +119,6 @@ public sealed partial class ProjectGraphTests
     }
 
     private static string Format((string From, string To) edge) => $"{edge.From} --> {edge.To}";
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "StreamRec.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No StreamRec.sln above {AppContext.BaseDirectory}.");
-    }
 
     [GeneratedRegex(@"```mermaid\s*\n(?<body>.*?)```", RegexOptions.Singleline)]
     private static partial Regex MermaidBlock();

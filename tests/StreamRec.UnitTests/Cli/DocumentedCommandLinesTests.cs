@@ -1,3 +1,4 @@
+using StreamRec.TestSupport;
 using System.Text;
 using StreamRec.Cli.Commands;
 

@@ -1,3 +1,4 @@
+using StreamRec.TestSupport;
 using System.Text;
 using System.Text.RegularExpressions;
 using StreamRec.Ingest;

@@ -1,6 +1,6 @@
-namespace StreamRec.IntegrationTests.Infrastructure;
+namespace StreamRec.TestSupport;
 
-/// <summary>Files of the repository the tests run from (the nearest directory above the test binaries that holds StreamRec.sln).</summary>
+/// <summary>Files of the repository the tests run from (the nearest directory above the test binaries that holds StreamRec.sln), for tests that hold code to its documentation, scripts and build files.</summary>
 public static class RepositoryFiles
 {
     public static string Root { get; } = FindRoot();

@@ -18,6 +18,7 @@ IBenchmark[] benchmarks =
     new DriftBenchmark(),
     new TopKBenchmark(),
     new PrivacyUtilityBenchmark(),
+    new RecommendUtilityBenchmark(),
     new RecommendBenchmark(),
     new EndToEndBenchmark(),
     new SoakBenchmark(),

@@ -220,7 +220,7 @@ internal sealed class PrivacyUtilityBenchmark : IBenchmark
         return state.Short;
     }
 
-    private static (float[] Values, int Dimension, string ModelVersion) Embed(MovieLensDataset dataset, string modelPath)
+    internal static (float[] Values, int Dimension, string ModelVersion) Embed(MovieLensDataset dataset, string modelPath)
     {
         // The attributes replayed events carry (id, "Title (year)", genres): each film gets the vector the embedder gives it.
         using var service = EmbeddingService.Load(new EmbedderOptions { ModelPath = modelPath, CacheCapacity = 0 });

@@ -34,6 +34,8 @@ internal sealed class RecommendUtilityBenchmark : IBenchmark
     private const ulong Seed = 0x5EED_16;
     private static readonly double[] WeightGrid = [0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
 
+    private static readonly double[] StrictWeightGrid = [0, 0.5, 0.8, 0.9, 0.95, 0.98, 0.99];
+
     public string Name => "recommend-utility";
 
     public string Summary => "hit@10, NDCG@10, coverage (with SE) on MovieLens, temporal split: random, popularity, content, blend, strict and joint DP";
@@ -98,6 +100,8 @@ internal sealed class RecommendUtilityBenchmark : IBenchmark
         // The billboard's input: train ratings only; the user's cluster from their long-horizon vector over train.
         var globalUsers = new double[films];
         var bound = new ContributionBound(maxItems);
+        var globalBounded = new long[1][];
+        globalBounded[0] = new long[films];
         var clusterCounts = new long[centroids.Length][];
         for (var c = 0; c < centroids.Length; c++)
         {
@@ -112,6 +116,7 @@ internal sealed class RecommendUtilityBenchmark : IBenchmark
                 if (bound.TryCount(u, film))
                 {
                     clusterCounts[validation.Cluster[u]][film]++;
+                    globalBounded[0][film]++;
                 }
             }
         }
@@ -187,6 +192,34 @@ internal sealed class RecommendUtilityBenchmark : IBenchmark
                 metrics.Measure(lists, test.Target));
         }
 
+        // Strict mode with the billboard's public counts in its score. The user's cluster comes from their own
+        // events, which strict mode protects, so only the global (one-cluster) billboard is used: released once
+        // with user-level ε = 1 per day like the joint rows, then public to every release at no per-user cost.
+        var billboardEpsilon = 1.0;
+        var globalMax = globalUsers.Max();
+        (string Name, float[] Popularity)[] sources =
+        [
+            ($"strict + global popularity from the billboard (user-level ε = {billboardEpsilon} per day)",
+                Normalise(Release(globalBounded, steps, BinaryTreeCounter.NodeScale(steps, billboardEpsilon, bound.Sensitivity)))[0]),
+            ("strict + exact global popularity (a ceiling: these counts are NOT private)", [.. globalUsers.Select(x => (float)(x / globalMax))]),
+        ];
+        foreach (var (name, popularity) in sources)
+        {
+            foreach (var epsilon in epsilons)
+            {
+                Console.Error.WriteLine($"recommend-utility: {name}, ε = {epsilon} per release");
+                var (ws, _) = ChooseStrictWeight(validation, popularity, epsilon, mechanism, metrics);
+                var lists = new List<int[][]>();
+                for (var d = 0; d < draws; d++)
+                {
+                    lists.Add(StrictBlendLists(test, popularity, ws, epsilon, mechanism));
+                }
+
+                Report(name, string.Create(CultureInfo.InvariantCulture, $"event-level ε = {epsilon} per release, Δ = {(1 - ws) * ScoreSensitivity.Default:0.###}"),
+                    ws.ToString("0.0#", CultureInfo.InvariantCulture), metrics.Measure(lists, test.Target));
+            }
+        }
+
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"# Recommendation utility on MovieLens ({histories.Count} users; per-user temporal split: last rating test, the one before validation, the rest train), encoder {modelVersion} (D = {dimension}); candidates: all {films:N0} films minus each user's seen films; K = {K}"));
         output.WriteLine();
@@ -199,7 +232,7 @@ internal sealed class RecommendUtilityBenchmark : IBenchmark
 
         output.WriteLine();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"SE of hit and NDCG: standard deviation across users / sqrt(users), of each user's mean over the {draws} noise draws (DP rows). Coverage: share of the {films:N0} films in at least one user's top 10 (mean over draws); its SE is the standard deviation over {bootstrap} bootstrap resamples of users (seeded), of the first draw. Joint: counts per (cluster, film) of distinct train users, each user at most L = {maxItems} films (the first in time order), released by the binary-tree mechanism with T = {steps} steps per day, {BinaryTreeCounter.LevelsFor(steps)} levels, discrete Laplace node scale ceil(L·levels/ε) (CSPRNG), the release at step T; noisy counts clamped at 0. w chosen per draw on validation with the released billboard. Strict: Δ = {delta:0.##}, peeling report-noisy-max with ε/K per round. Finished in {clock.Elapsed.TotalSeconds:0} s."));
+            $"SE of hit and NDCG: standard deviation across users / sqrt(users), of each user's mean over the {draws} noise draws (DP rows). Coverage: share of the {films:N0} films in at least one user's top 10 (mean over draws); its SE is the standard deviation over {bootstrap} bootstrap resamples of users (seeded), of the first draw. Joint: counts per (cluster, film) of distinct train users, each user at most L = {maxItems} films (the first in time order), released by the binary-tree mechanism with T = {steps} steps per day, {BinaryTreeCounter.LevelsFor(steps)} levels, discrete Laplace node scale ceil(L·levels/ε) (CSPRNG), the release at step T; noisy counts clamped at 0. w chosen per draw on validation with the released billboard. Strict: Δ = {delta:0.##}, peeling report-noisy-max with ε/K per round, no exclusion in the mechanism. Strict + popularity: score (1 - w) s·item + w (2p - 1), p the normalised global popularity (public to the release), Δ = (1 - w)·{delta:0.##}, w from {{{string.Join(", ", StrictWeightGrid)}}} chosen on validation with one noise draw; the billboard's ε is paid once per day for all users, not per release. Finished in {clock.Elapsed.TotalSeconds:0} s."));
         return 0;
     }
 
@@ -218,6 +251,42 @@ internal sealed class RecommendUtilityBenchmark : IBenchmark
 
             return CandidateScores.TopK(scores, K, phase.Seen[u]);
         }).ToArray();
+    }
+
+    /// <summary>
+    /// Strict mode's score (1 - w) s·item + w (2 p - 1), in [-1, 1], with p the public popularity: one event moves
+    /// it by at most (1 - w) Δ, the sensitivity the mechanism is given (so w = 1 is excluded: it would ignore the user).
+    /// </summary>
+    private static int[][] StrictBlendLists(Phase phase, float[] popularity, double w, double epsilon, PrivateTopK mechanism)
+    {
+        var scores = new float[popularity.Length];
+        return phase.Users.Select(u =>
+        {
+            var similarity = phase.Similarity[u];
+            for (var i = 0; i < scores.Length; i++)
+            {
+                scores[i] = (float)Math.Clamp(((1 - w) * similarity[i]) + (w * ((2 * popularity[i]) - 1)), -1, 1);
+            }
+
+            return mechanism.Select(scores, K, epsilon, (1 - w) * ScoreSensitivity.Default, CryptoRandomSource.Shared).Rows
+                .Where(film => !phase.Seen[u].Contains(film)).ToArray();
+        }).ToArray();
+    }
+
+    /// <summary>w for strict mode from <see cref="StrictWeightGrid"/>, by NDCG@10 on validation with one noise draw.</summary>
+    private static (double Weight, double Ndcg) ChooseStrictWeight(Phase validation, float[] popularity, double epsilon, PrivateTopK mechanism, Metrics metrics)
+    {
+        var best = (Weight: double.NaN, Ndcg: double.NegativeInfinity);
+        foreach (var w in StrictWeightGrid)
+        {
+            var ndcg = metrics.MeanNdcg(StrictBlendLists(validation, popularity, w, epsilon, mechanism), validation.Target);
+            if (ndcg > best.Ndcg)
+            {
+                best = (w, ndcg);
+            }
+        }
+
+        return best;
     }
 
     private static (double Weight, double Ndcg) ChooseWeight(Phase validation, float[][] billboard, Metrics metrics)

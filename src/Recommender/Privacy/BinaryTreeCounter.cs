@@ -15,7 +15,7 @@ namespace StreamRec.Recommender.Privacy;
 /// the guarantee, over all of them) changes the nodes of each level by at most Δ, and all nodes by at most
 /// Δ·Levels. Node noise of scale t ≥ Δ·Levels/ε makes the whole sequence of T releases ε-DP (the discrete
 /// Laplace mechanism on the vector of nodes; the releases are post-processing of the nodes).
-/// <see cref="NodeScale"/> computes that t; the caller supplies Δ, which is where the per-user
+/// <see cref="BillboardAccountant"/> computes that t and what it spends; the caller supplies Δ, which is where the per-user
 /// contribution bound (<see cref="ContributionBound"/>) comes in.
 /// </para>
 /// </summary>
@@ -60,15 +60,10 @@ public sealed class BinaryTreeCounter
 
     /// <summary>
     /// The node scale ceil(Δ·Levels/ε) that makes all T releases ε-DP for inputs whose increments differ
-    /// by at most Δ in L1 between neighbours.
+    /// by at most Δ in L1 between neighbours; the accounting itself lives in <see cref="BillboardAccountant"/>.
     /// </summary>
-    public static long NodeScale(int horizon, double epsilon, double sensitivity)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epsilon);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sensitivity);
-        var scale = Math.Ceiling(sensitivity * LevelsFor(horizon) / epsilon);
-        return scale > DiscreteLaplace.MaxScale ? throw new ArgumentOutOfRangeException(nameof(epsilon), "the noise scale is out of range") : (long)scale;
-    }
+    public static long NodeScale(int horizon, double epsilon, double sensitivity) =>
+        new BillboardAccountant(epsilon, sensitivity, horizon).NodeScale;
 
     /// <summary>Adds step t's increment and returns the released (noisy) count after step t.</summary>
     public long Add(long increment)

@@ -16,6 +16,6 @@ public sealed record ReleaseMechanism
     /// <summary>Δ: the sensitivity of one score to one replaced event (2 x a_s x w_max).</summary>
     public required double Sensitivity { get; init; }
 
-    /// <summary>Candidates the selection ranked.</summary>
+    /// <summary>The size of the public catalog the selection ranked (items of the catalog topic; exclusions not subtracted): public data only.</summary>
     public required int Candidates { get; init; }
 }

@@ -15,7 +15,7 @@ public sealed class TopicNames
 
     public string Recommendations { get; set; } = "streamrec.recommendations";
 
-    /// <summary>The optional catalog topic: items published ahead of any event (Embedder:ConsumeCatalog).</summary>
+    /// <summary>The catalog topic: the public items, the Recommender's only candidates (Embedder:ConsumeCatalog).</summary>
     public string Catalog { get; set; } = "streamrec.catalog";
 
     public IReadOnlyList<string> All => [Raw, Clean, Embedded, DeadLetter, Mutations, Recommendations, Catalog];

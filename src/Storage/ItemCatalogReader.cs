@@ -5,7 +5,8 @@ namespace StreamRec.Storage;
 
 /// <summary>
 /// Reads the display attributes the Embedder stored for items (layout: <see cref="ItemCatalogKeys"/>),
-/// for explanations a person can read. One pipeline per call: every HMGET is sent, then all are awaited.
+/// for explanations a person can read: the public catalog's when it has the item, else those of the
+/// item as events named it. One pipeline per call: every HMGET is sent, then all are awaited.
 /// </summary>
 public sealed class ItemCatalogReader(IDatabase database)
 {
@@ -25,18 +26,23 @@ public sealed class ItemCatalogReader(IDatabase database)
         }
 
         var batch = database.CreateBatch();
-        var pending = new Task<RedisValue[]>[itemIds.Count];
+        var published = new Task<RedisValue[]>[itemIds.Count];
+        var seen = new Task<RedisValue[]>[itemIds.Count];
         for (var i = 0; i < itemIds.Count; i++)
         {
-            pending[i] = batch.HashGetAsync(ItemCatalogKeys.Item(itemIds[i]), AttributeFields);
+            published[i] = batch.HashGetAsync(ItemCatalogKeys.Item(itemIds[i]), AttributeFields);
+            seen[i] = batch.HashGetAsync(ItemCatalogKeys.SeenItem(itemIds[i]), AttributeFields);
         }
 
         batch.Execute();
-        var values = await Task.WhenAll(pending).ConfigureAwait(false);
+        var publishedValues = await Task.WhenAll(published).ConfigureAwait(false);
+        var seenValues = await Task.WhenAll(seen).ConfigureAwait(false);
         var records = new ItemAttributesRecord[itemIds.Count];
         for (var i = 0; i < records.Length; i++)
         {
-            var (title, categories) = (values[i][0], values[i][1]);
+            // The catalog record is the authority on its item's attributes; an event's are the fallback.
+            var values = publishedValues[i] is [{ IsNull: true }, { IsNull: true }] ? seenValues[i] : publishedValues[i];
+            var (title, categories) = (values[0], values[1]);
             records[i] = title.IsNull && categories.IsNull
                 ? ItemAttributesRecord.Missing
                 : new ItemAttributesRecord((string?)title, categories.IsNull ? [] : ParseCategories(categories!));

@@ -94,7 +94,7 @@ internal sealed class EndToEndBenchmark : IBenchmark
         var limits = RawLimits(pipeline, settings);
 
         Console.Error.WriteLine("e2e: starting the four stages");
-        await pipeline.StartStagesAsync(settings.BatchWait);
+        await pipeline.StartStagesAsync(dataset.Movies, settings.BatchWait);
         using var load = new LoadGenerator(KafkaClientConfigs.Producer(pipeline.Kafka), pipeline.Topics.Raw, new ReplayStream(events, population: int.MaxValue));
         // Warm-up: the consumer groups join (about 3 s each on the embedded broker), JIT, the encoder's cache and the catalog fill.
         Console.Error.WriteLine("e2e: warm-up, 8,000 events/s for 12 s");

@@ -9,7 +9,9 @@ using StreamRec.Embedder.Stage;
 using StreamRec.Ingest;
 using StreamRec.Messaging;
 using StreamRec.Messaging.Stages;
+using StreamRec.Datasets;
 using StreamRec.Recommender.Stage;
+using StreamRec.Replay;
 using StreamRec.Replay.Terminal;
 using StreamRec.Storage;
 
@@ -114,8 +116,13 @@ internal sealed class Pipeline : IAsyncDisposable
         return new Pipeline(cluster, external, redis, connection, encoder, partitions, fetchWaitMs, lingerMs);
     }
 
-    /// <summary>Starts the four stages; <paramref name="batchWait"/> replaces every stage's micro-batch wait.</summary>
-    public async Task StartStagesAsync(TimeSpan? batchWait = null)
+    /// <summary>
+    /// Starts the four stages (the Embedder with its catalog loop), then publishes <paramref name="films"/>
+    /// on the catalog topic and waits until the Embedder has stored them: they are the Recommender's only
+    /// candidates (items the events name never are). <paramref name="batchWait"/> replaces every stage's
+    /// micro-batch wait.
+    /// </summary>
+    public async Task StartStagesAsync(IReadOnlyList<Movie> films, TimeSpan? batchWait = null)
     {
         // One connection shared by the stages, as a `streamrec run` process shares one (RedisConnection).
         var stagesConnection = await RedisConnector.ConnectAsync(new RedisOptions { Configuration = Redis.ConnectionString });
@@ -142,6 +149,9 @@ internal sealed class Pipeline : IAsyncDisposable
             new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Clean, GroupId = embedder.GroupId, MaxBatchSize = embedder.MicroBatchSize, MaxBatchWait = embedder.MicroBatchWait },
                 new EmbedderProcessor(Encoder, new ItemCatalogWriter(database, TimeProvider.System), Topics, embedder.KnownItemsCapacity, new EmbedderMetrics(metrics), TimeProvider.System, Logs),
                 metrics, consumers, Logs).RunAsync(stop),
+            new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Catalog, GroupId = embedder.CatalogGroupId, MaxBatchSize = embedder.MicroBatchSize, MaxBatchWait = embedder.MicroBatchWait },
+                new CatalogProcessor(Encoder, new ItemCatalogWriter(database, TimeProvider.System), Topics, TimeProvider.System, Logs),
+                metrics, consumers, Logs).RunAsync(stop),
             new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Embedded, GroupId = drift.GroupId, MaxBatchSize = drift.MicroBatchSize, MaxBatchWait = drift.MicroBatchWait },
                 new DriftProcessor(drift, new DriftStateStore(database, drift.StateTimeToLive), new ItemCatalogReader(database), Topics, new DriftMetrics(metrics), TimeProvider.System, Logs),
                 metrics, consumers, Logs).RunAsync(stop),
@@ -149,6 +159,24 @@ internal sealed class Pipeline : IAsyncDisposable
                 new RecommenderProcessor(ReleaseMaker.ForRedis(recommender, database, TimeProvider.System, Logs, recommenderMetrics), Topics, recommenderMetrics, TimeProvider.System, Logs),
                 metrics, consumers, Logs).RunAsync(stop),
         ]);
+
+        var published = CatalogPublisher.Publish(KafkaClientConfigs.Producer(Kafka), Topics.Catalog, MovieLensCatalog.Items(films), CancellationToken.None);
+        if (published.Failed > 0)
+        {
+            throw new InvalidOperationException($"{published.Failed:N0} films were not delivered to {Topics.Catalog}: {published.FirstError}");
+        }
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (Counters.Consumed(CatalogProcessor.Stage) < published.Delivered)
+        {
+            await _stages.ThrowIfFaultedAsync();
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the Embedder stored {Counters.Consumed(CatalogProcessor.Stage):N0} of {published.Delivered:N0} films in 2 min");
+            }
+
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>Records each stage has yet to finish, from <paramref name="delivered"/> raw events on (each stage's input minus what it has consumed).</summary>

@@ -69,7 +69,7 @@ internal sealed class SoakBenchmark : IBenchmark
         var dataset = MovieLensDataset.Load(dataDirectory);
         var events = MovieLensEvents.InTimeOrder(dataset.Movies, dataset.Ratings);
         await using var pipeline = await Pipeline.StartAsync(partitions, modelPath, fetchWait, externalBroker: external);
-        await pipeline.StartStagesAsync();
+        await pipeline.StartStagesAsync(dataset.Movies);
         using var load = new LoadGenerator(KafkaClientConfigs.Producer(pipeline.Kafka), pipeline.Topics.Raw, new ReplayStream(events, population));
         var database = pipeline.Connection.GetDatabase();
 

@@ -58,7 +58,11 @@ public static partial class DemoCommand
                         ReleaseMaker.ForRedis(recommenderOptions, database, TimeProvider.System, NullLogger.Instance, recommenderMetrics),
                         topics, recommenderMetrics, TimeProvider.System, NullLogger.Instance),
                     metrics, consumers, NullLogger.Instance).RunAsync(stop);
-                return [ingest, embed, drift, recommend];
+                // The Embedder's second loop: the public catalog, the Recommender's only candidates.
+                var catalog = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Catalog, GroupId = embedderOptions.CatalogGroupId },
+                    new CatalogProcessor(service, new ItemCatalogWriter(database, TimeProvider.System), topics, TimeProvider.System, NullLogger.Instance),
+                    metrics, consumers, NullLogger.Instance).RunAsync(stop);
+                return [ingest, embed, catalog, drift, recommend];
             }, cancellationToken);
             return new DemoStages(running, recommenderOptions);
         }

@@ -6,6 +6,7 @@ using StreamRec.Contracts;
 using StreamRec.Datasets;
 using StreamRec.Embedded;
 using StreamRec.Embedder.Embedding;
+using StreamRec.Embedder.Stage;
 using StreamRec.Evaluation.Demo;
 using StreamRec.Ingest;
 using StreamRec.Messaging;
@@ -20,7 +21,8 @@ namespace StreamRec.Cli.Commands;
 /// <summary>
 /// <c>streamrec demo</c>: the product on its embedded defaults, in one process: the embedded broker and
 /// a redis-server, the encoder (trained first when there is none), the four stages (Ingest, Embedder,
-/// DriftDetector, Recommender) as real Kafka workers, and MovieLens replayed through them, with live
+/// DriftDetector, Recommender) as real Kafka workers, the MovieLens film list published on the catalog
+/// topic (the public candidates), and MovieLens' ratings replayed through them, with live
 /// progress, a summary that shows some of the interest mutations found, explained, with the private
 /// recommendations they received, and an HTML report with plots. Ctrl-C stops it at any point, cleanly.
 /// </summary>
@@ -87,7 +89,7 @@ public static partial class DemoCommand
                 dataDirectory,
                 parse.GetValue(model)?.FullName ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dataDirectory))!, "models", "encoder.onnx"),
                 parse.GetValue(rate), parse.GetValue(limit), parse.GetValue(users), parse.GetValue(partitions), parse.GetValue(report)!.FullName);
-            var events = LoadEvents(settings);
+            var (events, catalog) = LoadEvents(settings);
 
             // From here the demo handles the first signal itself (created well after the command line's
             // handler, see TerminationSignal), so its shutdown is not cut short by the command line's 2 s.
@@ -96,7 +98,7 @@ public static partial class DemoCommand
                 Console.WriteLine($"{Environment.NewLine}demo: interrupted ({signal.Description}); shutting down (Ctrl-C again to force)."));
             try
             {
-                return await RunAsync(settings, events, signal.Token);
+                return await RunAsync(settings, events, catalog, signal.Token);
             }
             catch (OperationCanceledException) when (signal.Token.IsCancellationRequested)
             {
@@ -110,7 +112,7 @@ public static partial class DemoCommand
 
     private sealed record DemoSettings(string DataDirectory, string ModelPath, double Rate, int? Limit, int? Users, int Partitions, string ReportPath);
 
-    private static async Task<int> RunAsync(DemoSettings settings, List<RawEvent> events, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(DemoSettings settings, List<RawEvent> events, List<CatalogItemRecord> catalog, CancellationToken cancellationToken)
     {
         Console.WriteLine($"demo: {events.Count:N0} MovieLens events from {events.Select(e => e.UserId).Distinct().Count():N0} users loaded.");
         if (!File.Exists(settings.ModelPath))
@@ -153,6 +155,22 @@ public static partial class DemoCommand
             kafka, topics, ingestOptions, service, connection.GetDatabase(),
             metrics, embedderMetrics, telemetry.GetRequiredService<ConsumerStatusRegistry>(), cancellationToken);
 
+        // The film list first, on the catalog topic: the Recommender's only candidates are public items,
+        // never those the events name (docs/privacy.md). Replaying waits until the Embedder has stored
+        // them all, so every mutation's release ranks the whole public catalog.
+        var published = CatalogPublisher.Publish(KafkaClientConfigs.Producer(kafka), topics.Catalog, catalog, cancellationToken);
+        if (published.Failed > 0)
+        {
+            throw new InvalidOperationException($"demo: {published.Failed:N0} films were not delivered to {topics.Catalog}; first error: {published.FirstError}");
+        }
+
+        while (counters.Consumed(CatalogProcessor.Stage) - counters.DeadLettered(CatalogProcessor.Stage) < published.Delivered)
+        {
+            await stages.ThrowIfFaultedAsync();
+            await Task.Delay(100, cancellationToken);
+        }
+
+        Console.WriteLine($"demo: {published.Delivered:N0} MovieLens films (public) published to {topics.Catalog} and stored as the candidate catalog.");
         Console.WriteLine($"demo: replaying {events.Count:N0} events into {topics.Raw} {(settings.Rate > 0 ? $"at {settings.Rate:N0}/s" : "as fast as the broker takes them")}; Ctrl-C stops the demo at any time.");
         var clock = Stopwatch.StartNew();
         var replayer = new EventReplayer(KafkaClientConfigs.Producer(kafka), topics.Raw, settings.Rate, showProgress: false);
@@ -212,11 +230,12 @@ public static partial class DemoCommand
             .ToDictionary(g => g.User, g => (IReadOnlyList<RawEvent>)[.. g.Events], StringComparer.Ordinal);
     }
 
-    private static List<RawEvent> LoadEvents(DemoSettings settings)
+    private static (List<RawEvent> Events, List<CatalogItemRecord> Catalog) LoadEvents(DemoSettings settings)
     {
         var dataset = MovieLensDataset.Load(settings.DataDirectory);
         var ratings = settings.Users is { } users ? MovieLensEvents.OfFirstUsers(dataset.Ratings, users) : [.. dataset.Ratings];
         var events = MovieLensEvents.InTimeOrder(dataset.Movies, ratings);
-        return settings.Limit is { } n && n < events.Count ? events.GetRange(0, n) : events;
+        // The whole film list, whatever part of the ratings is replayed: it is public, not the stream's.
+        return (settings.Limit is { } n && n < events.Count ? events.GetRange(0, n) : events, MovieLensCatalog.Items(dataset.Movies));
     }
 }

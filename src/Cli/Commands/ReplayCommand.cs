@@ -19,22 +19,34 @@ public static class ReplayCommand
             Description = $"Kafka bootstrap servers (host:port,...). Default: ${BootstrapServersVariable}.",
         };
         var topic = new Option<string>("--topic") { Description = "Topic to write raw events to.", DefaultValueFactory = _ => new TopicNames().Raw };
+        var catalogTopic = new Option<string>("--catalog-topic")
+        {
+            Description = "Topic to publish the film list (movies.csv, public) to before the events: the items that can be recommended.",
+            DefaultValueFactory = _ => new TopicNames().Catalog,
+        };
+        var noCatalog = new Option<bool>("--no-catalog")
+        {
+            Description = "Do not publish the film list (it is on the catalog topic already). Without it the Recommender has no candidates.",
+        };
         var data = DataOption();
         var rate = RateOption();
         var limit = LimitOption();
 
         var command = new Command("replay",
             """
-            Replay the MovieLens ratings, in time order, as raw interaction events (the Ingest input
-            contract, keyed by user id) into a Kafka topic, with progress output. The broker is
-            --bootstrap-servers, else STREAMREC__Kafka__BootstrapServers (as `streamrec run` reads it).
+            Publish the MovieLens film list (public data) on the catalog topic, then replay the ratings,
+            in time order, as raw interaction events (the Ingest input contract, keyed by user id) into a
+            Kafka topic, with progress output. The films are the items that can be recommended: the
+            Recommender's candidates come from the catalog topic only, never from the events. The broker
+            is --bootstrap-servers, else STREAMREC__Kafka__BootstrapServers (as `streamrec run` reads it).
 
             Examples:
               streamrec replay --limit 20000
               streamrec replay -b "$STREAMREC__Kafka__BootstrapServers" --rate 5000 --limit 5000
+              streamrec replay --no-catalog --limit 1000           # the film list is published already
             """)
         {
-            bootstrap, topic, data, rate, limit,
+            bootstrap, topic, catalogTopic, noCatalog, data, rate, limit,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -46,8 +58,22 @@ public static class ReplayCommand
                 return ExitCodes.InvalidUsage;
             }
 
-            var events = LoadEvents(parse.GetValue(data), parse.GetValue(limit));
+            var dataset = MovieLensDataset.Load(parse.GetValue(data)?.FullName ?? MovieLensDirectory.Resolve());
+            var events = LoadEvents(dataset, parse.GetValue(limit));
             var options = new KafkaOptions { BootstrapServers = servers };
+            if (!parse.GetValue(noCatalog))
+            {
+                // Before the events: a film must be a candidate before a mutation can ask for it.
+                var catalog = CatalogPublisher.Publish(
+                    KafkaClientConfigs.Producer(options), parse.GetValue(catalogTopic)!, MovieLensCatalog.Items(dataset.Movies), cancellationToken);
+                Console.WriteLine($"replay: {catalog.Delivered:N0} films published to {parse.GetValue(catalogTopic)} in {catalog.Elapsed.TotalSeconds:0.0} s, {catalog.Failed:N0} failed");
+                if (catalog.Failed > 0)
+                {
+                    await Console.Error.WriteLineAsync($"replay: {catalog.Failed:N0} films were not delivered; first error: {catalog.FirstError}");
+                    return 1;
+                }
+            }
+
             var result = await new EventReplayer(KafkaClientConfigs.Producer(options), parse.GetValue(topic)!, parse.GetValue(rate))
                 .RunAsync(events, cancellationToken);
             Console.WriteLine($"replay: {result.Delivered:N0} events delivered in {result.Elapsed.TotalSeconds:0.0} s ({result.Delivered / Math.Max(result.Elapsed.TotalSeconds, 1e-3):N0}/s), {result.Failed:N0} failed");
@@ -93,9 +119,8 @@ public static class ReplayCommand
         return limit;
     }
 
-    internal static IReadOnlyList<Contracts.RawEvent> LoadEvents(DirectoryInfo? directory, int? limit)
+    internal static IReadOnlyList<Contracts.RawEvent> LoadEvents(MovieLensDataset dataset, int? limit)
     {
-        var dataset = MovieLensDataset.Load(directory?.FullName ?? MovieLensDirectory.Resolve());
         var events = MovieLensEvents.InTimeOrder(dataset.Movies, dataset.Ratings);
         return limit is { } n && n < events.Count ? events.GetRange(0, n) : events;
     }

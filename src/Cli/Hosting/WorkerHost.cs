@@ -150,7 +150,7 @@ public static class WorkerHost
         if (stages.Embed)
         {
             consumers.Add(EmbedderProcessor.Stage);
-            if (configuration.GetValue<bool>($"{EmbedderOptions.SectionName}:{nameof(EmbedderOptions.ConsumeCatalog)}"))
+            if (configuration.GetValue($"{EmbedderOptions.SectionName}:{nameof(EmbedderOptions.ConsumeCatalog)}", new EmbedderOptions().ConsumeCatalog))
             {
                 consumers.Add(CatalogProcessor.Stage);
             }

@@ -61,10 +61,13 @@ public sealed class EmbedderOptions
     public string GroupId { get; set; } = "streamrec-embedder";
 
     /// <summary>
-    /// Also consume the catalog topic (Kafka:Topics:Catalog), embedding and storing items published there
-    /// ahead of any event, as consumer group <see cref="CatalogGroupId"/>.
+    /// Also consume the catalog topic (Kafka:Topics:Catalog), embedding and storing the items published
+    /// there, as consumer group <see cref="CatalogGroupId"/>. On by default: these public items are the
+    /// Recommender's only candidates (an item seen only in events is user data and never one), so an
+    /// Embedder that does not read the topic leaves every mutation without a recommendation. Turn it off
+    /// only for an Embedder whose Recommender is fed by another Embedder that reads it.
     /// </summary>
-    public bool ConsumeCatalog { get; set; }
+    public bool ConsumeCatalog { get; set; } = true;
 
     public string CatalogGroupId { get; set; } = "streamrec-embedder-catalog";
 

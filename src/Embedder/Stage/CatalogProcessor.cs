@@ -10,9 +10,10 @@ using StreamRec.Messaging.Stages;
 namespace StreamRec.Embedder.Stage;
 
 /// <summary>
-/// The Embedder's work on the optional catalog topic (<c>Embedder:ConsumeCatalog</c>): each readable
-/// <see cref="CatalogItemRecord"/> is embedded and written to the catalog in Redis, like an item first
-/// seen in an event, so the Recommender can propose items no user has touched yet. A catalog record is
+/// The Embedder's work on the catalog topic (<c>Embedder:ConsumeCatalog</c>, on by default): each
+/// readable <see cref="CatalogItemRecord"/> is embedded and written to the public catalog in Redis. These
+/// are the Recommender's only candidates: an item seen only in events never is one (see
+/// <see cref="EmbedderProcessor"/>), so without this topic nothing is recommended. A catalog record is
 /// the authority on its item's attributes: it replaces what the cache and Redis held (the latest record
 /// of an item in a batch wins). An unreadable record goes to the dead-letter topic with reason
 /// <see cref="InvalidCatalogItem"/>; nothing else is published.

@@ -20,9 +20,17 @@ namespace StreamRec.Embedder.Stage;
 /// <item>a record that cannot be read goes unchanged to the dead-letter topic with reason
 /// <see cref="InvalidCleanEvent"/> (<see cref="DeadLetterHeaders"/>).</item>
 /// </list>
-/// Items this process has not written yet under the current model are written to Redis
-/// (<see cref="ItemCatalogWriter"/>) before the outputs are returned, so they are durable before the
-/// input offsets are stored; a crash replays the batch and rewrites the same values.
+/// The title and categories of items this process has not written yet under the current model are
+/// written to Redis (<see cref="ItemCatalogWriter.WriteSeenAsync"/>, for the DriftDetector's
+/// explanations) before the outputs are returned, so they are durable before the input offsets are
+/// stored; a crash replays the batch and rewrites the same values.
+/// <para>
+/// An item seen in an event never becomes a recommendation candidate: candidates come only from the
+/// public catalog topic (<see cref="CatalogProcessor"/>). Which items occur in the stream is user data:
+/// an item known only from one user's event would enter the support of the releases (voiding the
+/// per-event guarantee of strict mode), and the number of candidates would count the distinct items of
+/// the stream (docs/privacy.md).
+/// </para>
 /// </summary>
 public sealed class EmbedderProcessor : IBatchProcessor
 {
@@ -88,7 +96,7 @@ public sealed class EmbedderProcessor : IBatchProcessor
             {
                 var items = events.ConvertAll(e => new ItemAttributes(e.Event.ItemId, e.Event.Title, e.Event.Categories, e.Event.Tags));
                 var statistics = _embedder.Embed(items, embeddings);
-                var newItems = await WriteNewItemsAsync(events, embeddings).ConfigureAwait(false);
+                var newItems = await WriteNewItemsAsync(events).ConfigureAwait(false);
                 for (var e = 0; e < events.Count; e++)
                 {
                     var (index, cleanEvent) = events[e];
@@ -106,10 +114,9 @@ public sealed class EmbedderProcessor : IBatchProcessor
         return outputs;
     }
 
-    /// <summary>Writes the batch's items this process has not written under the current model; returns how many.</summary>
-    private async Task<int> WriteNewItemsAsync(List<(int Index, CleanEvent Event)> events, float[] embeddings)
+    /// <summary>Writes the attributes of the batch's items this process has not written under the current model; returns how many.</summary>
+    private async Task<int> WriteNewItemsAsync(List<(int Index, CleanEvent Event)> events)
     {
-        var d = _embedder.Dimension;
         var version = _embedder.ModelVersion;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var fresh = new List<CatalogItem>();
@@ -118,9 +125,8 @@ public sealed class EmbedderProcessor : IBatchProcessor
             var cleanEvent = events[e].Event;
             if (seen.Add(cleanEvent.ItemId) && !_known.Contains(new ItemVersionKey(cleanEvent.ItemId, version)))
             {
-                // A copy: the batch buffer goes back to the pool before the next batch.
-                fresh.Add(new CatalogItem(
-                    cleanEvent.ItemId, version, embeddings.AsSpan(e * d, d).ToArray(), cleanEvent.Title, cleanEvent.Categories));
+                // Attributes only: the vector travels in the embedded event, and the item is no candidate.
+                fresh.Add(new CatalogItem(cleanEvent.ItemId, version, ReadOnlyMemory<float>.Empty, cleanEvent.Title, cleanEvent.Categories));
             }
         }
 
@@ -129,7 +135,7 @@ public sealed class EmbedderProcessor : IBatchProcessor
             return 0;
         }
 
-        await _catalog.WriteAsync(fresh).ConfigureAwait(false);
+        await _catalog.WriteSeenAsync(fresh).ConfigureAwait(false);
 
         // Only once the write is acknowledged: a failed write leaves the items unknown, to be written again.
         _known.AddRange(fresh.Select(item => new ItemVersionKey(item.ItemId, version)));

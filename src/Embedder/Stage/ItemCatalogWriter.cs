@@ -9,13 +9,16 @@ using StreamRec.Storage;
 namespace StreamRec.Embedder.Stage;
 
 /// <summary>
-/// Writes item vectors and attributes to Redis (layout: <see cref="ItemCatalogKeys"/>). A batch is one
-/// pipeline: every HSET and one SADD per model version are sent together, then awaited together, so a
-/// micro-batch costs one round trip. The writes are idempotent (same item, same model, same vector), so
-/// a replayed batch may write them again.
+/// Writes items to Redis (layout: <see cref="ItemCatalogKeys"/>): the public catalog, the Recommender's
+/// candidates (<see cref="WriteAsync"/>, for items of the catalog topic only), and the display attributes
+/// of items seen in events (<see cref="WriteSeenAsync"/>, never candidates). A batch is one pipeline:
+/// every HSET and one SADD per model version are sent together, then awaited together, so a micro-batch
+/// costs one round trip. The writes are idempotent (same item, same model, same vector), so a replayed
+/// batch may write them again.
 /// </summary>
 public sealed class ItemCatalogWriter(IDatabase database, TimeProvider clock)
 {
+    /// <summary>Writes items of the public catalog (the catalog topic): vector, attributes and membership of the model's candidate set.</summary>
     /// <exception cref="RedisException">A command failed or Redis is unreachable (the stage then stops, and the batch is replayed).</exception>
     public async Task WriteAsync(IReadOnlyList<CatalogItem> items)
     {
@@ -42,6 +45,27 @@ public sealed class ItemCatalogWriter(IDatabase database, TimeProvider clock)
         await Task.WhenAll(pending).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Writes the title and categories of items seen in events, for explanations, under
+    /// <see cref="ItemCatalogKeys.SeenItem"/>: no vector and no candidate set, so an item known only from
+    /// the stream never becomes a candidate.
+    /// </summary>
+    /// <exception cref="RedisException">A command failed or Redis is unreachable (the stage then stops, and the batch is replayed).</exception>
+    public async Task WriteSeenAsync(IReadOnlyList<CatalogItem> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        if (items.Count == 0)
+        {
+            return;
+        }
+
+        var updated = clock.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        var batch = database.CreateBatch();
+        var pending = items.Select(item => batch.HashSetAsync(ItemCatalogKeys.SeenItem(item.ItemId), AttributeFields(item, updated).ToArray())).ToList();
+        batch.Execute();
+        await Task.WhenAll(pending).ConfigureAwait(false);
+    }
+
     /// <summary>The vector as Redis stores it: D float32, little-endian.</summary>
     public static byte[] VectorBytes(ReadOnlySpan<float> embedding)
     {
@@ -54,14 +78,16 @@ public sealed class ItemCatalogWriter(IDatabase database, TimeProvider clock)
         return bytes;
     }
 
-    private static HashEntry[] Fields(CatalogItem item, string updated)
+    private static HashEntry[] Fields(CatalogItem item, string updated) =>
+    [
+        new(ItemCatalogKeys.ModelField, item.ModelVersion),
+        new(ItemCatalogKeys.VectorField, VectorBytes(item.Embedding.Span)),
+        .. AttributeFields(item, updated),
+    ];
+
+    private static List<HashEntry> AttributeFields(CatalogItem item, string updated)
     {
-        var fields = new List<HashEntry>(5)
-        {
-            new(ItemCatalogKeys.ModelField, item.ModelVersion),
-            new(ItemCatalogKeys.VectorField, VectorBytes(item.Embedding.Span)),
-            new(ItemCatalogKeys.UpdatedField, updated),
-        };
+        var fields = new List<HashEntry>(3) { new(ItemCatalogKeys.UpdatedField, updated) };
         if (item.Title is not null)
         {
             fields.Add(new HashEntry(ItemCatalogKeys.TitleField, item.Title));
@@ -72,7 +98,7 @@ public sealed class ItemCatalogWriter(IDatabase database, TimeProvider clock)
             fields.Add(new HashEntry(ItemCatalogKeys.CategoriesField, CategoriesJson(item.Categories)));
         }
 
-        return [.. fields];
+        return fields;
     }
 
     private static byte[] CategoriesJson(IReadOnlyList<string> categories)

@@ -5,7 +5,9 @@ namespace StreamRec.Recommender.Catalog;
 
 /// <summary>
 /// Keeps the in-memory candidate catalog (<see cref="ItemCatalogSnapshot"/>) of each encoder model in
-/// step with the catalog the Embedder writes to Redis (<see cref="ItemCatalogKeys"/>): the first request
+/// step with the public catalog the Embedder writes to Redis from the catalog topic
+/// (<see cref="ItemCatalogKeys"/>; items seen only in events are kept elsewhere and are never read
+/// here, since they are user data): the first request
 /// for a model loads every item of it; later ones, once <c>refreshInterval</c> has passed, read the
 /// model's item set again and fetch only the items not loaded yet. Reads are pipelined in chunks, so a
 /// catalog of 100,000 items loads in a few hundred round trips' worth of time, not 100,000.

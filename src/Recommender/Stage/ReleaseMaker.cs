@@ -13,8 +13,9 @@ namespace StreamRec.Recommender.Stage;
 /// <summary>
 /// Makes one differentially private release, whatever triggered it (a mutation, or the fixed schedule):
 /// <list type="number">
-/// <item>the candidates are the items of the interest's encoder model in the catalog
-/// (<see cref="ItemCatalogCache"/>), scored u(i) = &lt;s, e_i&gt; with the unnormalised vector s;</item>
+/// <item>the candidates are the items of the interest's encoder model in the public catalog
+/// (<see cref="ItemCatalogCache"/>: items published on the catalog topic, never items known only from
+/// events), scored u(i) = &lt;s, e_i&gt; with the unnormalised vector s;</item>
 /// <item>the user's ledger is charged the release's epsilon (<see cref="PrivacyLedger"/>): a release
 /// that would exceed the budget is not made; a release id charged before (a replay) is answered with the
 /// record stored then, at no cost;</item>
@@ -191,7 +192,9 @@ public sealed class ReleaseMaker
                 Scores = _options.PublishScores ? ScoresMechanism : null,
                 EpsilonScores = _options.PublishScores ? _options.EpsilonScores : null,
                 Sensitivity = Sensitivity,
-                Candidates = catalog.Items.Count - (excluded?.Count ?? 0),
+                // The public catalog's size, never less the exclusions: those are the user's own items,
+                // and the record must carry nothing data-dependent beyond public data.
+                Candidates = catalog.Items.Count,
             },
             EpsilonSpent = _options.EpsilonPerRelease,
             EpsilonRemaining = Math.Max(0, _ledger.Cap - spentInWindow),

@@ -17,17 +17,24 @@ namespace StreamRec.IntegrationTests.Embedding;
 public sealed class EmbedderWorkerTests(KafkaFixture kafka, RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     [Fact]
-    public async Task Hosted_worker_embeds_clean_events_configured_from_configuration()
+    public async Task Hosted_worker_embeds_clean_events_configured_from_configuration_and_reads_the_catalog_by_default()
     {
         const int Events = 12;
-        var topics = new TopicNames { Clean = UniqueNames.Next("clean"), Embedded = UniqueNames.Next("embedded"), DeadLetter = UniqueNames.Next("dlq") };
+        var topics = new TopicNames
+        {
+            Clean = UniqueNames.Next("clean"), Embedded = UniqueNames.Next("embedded"), DeadLetter = UniqueNames.Next("dlq"), Catalog = UniqueNames.Next("catalog"),
+        };
         kafka.CreateTopic(topics.Clean, partitions: 2);
+        kafka.CreateTopic(topics.Catalog, partitions: 1); // consumed by default: the only source of candidates
         var modelVersion = UniqueNames.Next("hosted");
         using var encoder = new TestEncoder(modelVersion);
         var items = MovieItems.Create(UniqueNames.Next("hosted-item") + "-", Events);
         KafkaTestClients.ProduceAll(kafka.Options, topics.Clean, items.Select((item, i) => ("user-" + (i % 3), JsonSerializer.Serialize(
             new CleanEvent { EventId = $"h-{i}", User = "user-" + (i % 3), ItemId = item.ItemId, Type = "view", Weight = 0.1f, Ts = 1_000 + i, Title = item.Title, Categories = item.Categories },
             ContractsJsonContext.Default.CleanEvent))));
+        var published = MovieItems.Create(UniqueNames.Next("hosted-public") + "-", 2);
+        KafkaTestClients.ProduceAll(kafka.Options, topics.Catalog, published.Select(item => (item.ItemId, JsonSerializer.Serialize(
+            new CatalogItemRecord { ItemId = item.ItemId, Title = item.Title, Categories = item.Categories }, ContractsJsonContext.Default.CatalogItemRecord))));
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -36,6 +43,7 @@ public sealed class EmbedderWorkerTests(KafkaFixture kafka, RedisServerFixture r
             ["Embedder:GroupId"] = UniqueNames.Next("embedder"),
             ["Embedder:MicroBatchSize"] = "5",
             ["Embedder:MicroBatchWait"] = "00:00:00.100",
+            ["Embedder:CatalogGroupId"] = UniqueNames.Next("catalog"),
         });
         builder.Services.AddSingleton(Options.Create(new KafkaOptions { BootstrapServers = kafka.Options.BootstrapServers, Consumer = kafka.Options.Consumer, Topics = topics }));
         builder.Services.AddSingleton(Options.Create(new RedisOptions { Configuration = redis.Server.ConnectionString }));
@@ -45,12 +53,15 @@ public sealed class EmbedderWorkerTests(KafkaFixture kafka, RedisServerFixture r
         await host.StartAsync();
         try
         {
-            // Every event has its own item, so all items in Redis means every event was processed.
+            // Every event has its own item, so all items in Redis means every event was processed; the
+            // candidate set holds the published items only.
             var db = redis.Connection.GetDatabase();
+            int Seen() => items.Count(item => db.KeyExists(ItemCatalogKeys.SeenItem(item.ItemId)));
             await Eventually.TrueAsync(
-                () => db.SetLength(ItemCatalogKeys.ItemsOfModel(modelVersion)) == Events,
+                () => Seen() == Events && db.SetLength(ItemCatalogKeys.ItemsOfModel(modelVersion)) == published.Count,
                 TimeSpan.FromSeconds(60),
-                () => $"{Events} items in Redis (have {db.SetLength(ItemCatalogKeys.ItemsOfModel(modelVersion))})");
+                () => $"{Events} items seen and {published.Count} published in Redis (have {Seen()} and {db.SetLength(ItemCatalogKeys.ItemsOfModel(modelVersion))})");
+            Assert.Equal(published.Select(p => p.ItemId).Order(), db.SetMembers(ItemCatalogKeys.ItemsOfModel(modelVersion)).Select(m => (string)m!).Order());
         }
         finally
         {

@@ -37,6 +37,14 @@ public sealed class DashboardScrapeTests(KafkaFixture kafka, RedisServerFixture 
             kafka.CreateTopic(topic, partitions: 2);
         }
 
+        // The public catalog the waves' items come from: the only recommendation candidates (the
+        // embed stage reads the catalog topic by default; items only events name are never candidates).
+        KafkaTestClients.ProduceAll(kafka.Options, topics.Catalog, Enumerable.Range(0, 25).SelectMany(item => new[]
+        {
+            new CatalogItemRecord { ItemId = $"{prefix}c{item}", Title = $"Happy Laugh {item} (1990)", Categories = ["Comedy"] },
+            new CatalogItemRecord { ItemId = $"{prefix}h{item}", Title = $"Night Scream {item} (2010)", Categories = ["Horror"] },
+        }).Select(c => Message(c.ItemId, JsonSerializer.SerializeToUtf8Bytes(c, ContractsJsonContext.Default.CatalogItemRecord))));
+
         using var encoder = new TestEncoder(prefix + "model");
         using var worker = WorkerProcess.Start("ingest,embed,drift,recommend", kafka.BootstrapServers, redis.Server.ConnectionString, prefix, encoder.ModelPath,
             // The test encoder is random and 12-dimensional: a more sensitive CUSUM, as in FourStagePipelineTests.

@@ -51,6 +51,15 @@ public sealed class PipelineKillTests(KafkaFixture kafka, RedisServerFixture red
         var events = SwitchingUsers(prefix, users: 16, eventsPerGenre: 60);
         var db = redis.Connection.GetDatabase();
 
+        // The public catalog first: the films the events name are the only candidates (an item known
+        // only from events never is one), and the embed worker reads the catalog topic by default.
+        ByteRecords.ProduceAll(kafka.Options, topics.Catalog, [.. events.DistinctBy(e => e.ItemId).Select(e => new Message<byte[]?, byte[]?>
+        {
+            Key = Encoding.UTF8.GetBytes(e.ItemId),
+            Value = JsonSerializer.SerializeToUtf8Bytes(
+                new CatalogItemRecord { ItemId = e.ItemId, Title = e.Title, Categories = e.Categories }, ContractsJsonContext.Default.CatalogItemRecord),
+        })]);
+
         // The stream: three events every 100 ms (about 64 s), so that every life of a stage meets traffic.
         var streaming = Task.Run(async () =>
         {

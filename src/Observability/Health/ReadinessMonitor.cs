@@ -75,6 +75,7 @@ public sealed partial class ReadinessMonitor : BackgroundService
         var redisConnectTimeout = redis is null
             ? TimeSpan.Zero
             : TimeSpan.FromMilliseconds(_services.GetRequiredService<IOptions<RedisOptions>>().Value.ConnectTimeoutMs);
+        var lifetime = _services.GetService<IHostApplicationLifetime>();
         var started = _clock.GetUtcNow();
         try
         {
@@ -89,17 +90,31 @@ public sealed partial class ReadinessMonitor : BackgroundService
                     checks.Add(await CheckRedisAsync(redis, options.RedisCheckTimeout, stoppingToken).ConfigureAwait(false));
                 }
 
-                // Starting: never ready yet, and each failing check is one a start is still allowed to take.
-                var starting = !_everReady && checks.Where(c => !c.Ok).All(c => c.Name == "redis"
-                    ? sinceStart < redisConnectTimeout
-                    : sinceStart < options.KafkaStatisticsMaxAge);
-                Publish(new ReadinessReport(_clock.GetUtcNow(), checks) { Starting = starting });
+                Publish(Assess(_clock.GetUtcNow(), checks, _everReady, sinceStart, redisConnectTimeout, options.KafkaStatisticsMaxAge,
+                    stopping: lifetime?.ApplicationStopping.IsCancellationRequested == true));
             }
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>
+    /// One round's report. Starting: never ready yet, and each failing check is one a start is still
+    /// allowed to take (Redis within its connect timeout, Kafka within the statistics' maximum age).
+    /// Stopping: the host is shutting down, so stages closing their consumers fail the Kafka checks as
+    /// they should (the pod leaves the Service), which is no fault to warn about.
+    /// </summary>
+    public static ReadinessReport Assess(
+        DateTimeOffset at, IReadOnlyList<ReadinessCheck> checks, bool everReady, TimeSpan sinceStart,
+        TimeSpan redisAllowance, TimeSpan kafkaAllowance, bool stopping)
+    {
+        ArgumentNullException.ThrowIfNull(checks);
+        var starting = !everReady && checks.Where(c => !c.Ok).All(c => c.Name == "redis"
+            ? sinceStart < redisAllowance
+            : sinceStart < kafkaAllowance);
+        return new ReadinessReport(at, checks) { Starting = starting && !stopping, Stopping = stopping };
     }
 
     private IEnumerable<ReadinessCheck> CheckConsumers(TimeSpan maxAge)
@@ -178,6 +193,10 @@ public sealed partial class ReadinessMonitor : BackgroundService
         {
             LogStarting(_logger, failing);
         }
+        else if (report.Stopping)
+        {
+            LogStopping(_logger, failing);
+        }
         else
         {
             LogNotReady(_logger, failing);
@@ -195,4 +214,7 @@ public sealed partial class ReadinessMonitor : BackgroundService
 
     [LoggerMessage(EventId = 302, Level = LogLevel.Information, Message = "Starting: waiting for {Waiting}")]
     private static partial void LogStarting(ILogger logger, string waiting);
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Information, Message = "Stopping: no longer ready ({Closing})")]
+    private static partial void LogStopping(ILogger logger, string closing);
 }

@@ -15,6 +15,9 @@ public sealed record ReadinessReport(DateTimeOffset At, IReadOnlyList<ReadinessC
     /// <summary>Not ready yet because the process is still starting (never true of a ready report).</summary>
     public bool Starting { get; init; }
 
-    /// <summary><c>ready</c>, <c>starting</c> or <c>not_ready</c>.</summary>
-    public string State => Ready ? "ready" : Starting ? "starting" : "not_ready";
+    /// <summary>Not ready because the host is shutting down and its stages are closing.</summary>
+    public bool Stopping { get; init; }
+
+    /// <summary><c>ready</c>, <c>starting</c>, <c>stopping</c> or <c>not_ready</c>.</summary>
+    public string State => Ready ? "ready" : Starting ? "starting" : Stopping ? "stopping" : "not_ready";
 }

@@ -30,8 +30,8 @@ internal sealed class PrivacyUtilityBenchmark : IBenchmark
 
     public IReadOnlyList<string> Options { get; } =
     [
-        "--model PATH      encoder ONNX file (default data/models/encoder.onnx next to the data set)",
-        "--data DIR        MovieLens directory (default: the repository's data/ml-latest-small)",
+        MovieLensInputs.ModelOption,
+        MovieLensInputs.DataOption,
         "--epsilons X,X    epsilon per release (default 0.5,1,2,4,8)",
         "--repetitions N   draws of the noise per user and setting (default 3)",
         "--min-ratings N   a film is a candidate with at least this many ratings (default 5)",
@@ -39,17 +39,12 @@ internal sealed class PrivacyUtilityBenchmark : IBenchmark
 
     public int Run(BenchmarkArguments arguments, TextWriter output)
     {
-        var dataDirectory = arguments.GetString("data") ?? MovieLensDirectory.Resolve();
-        var modelPath = arguments.GetString("model")
-            ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dataDirectory))!, "models", "encoder.onnx");
+        var (dataDirectory, modelPath) = MovieLensInputs.Paths(arguments);
         var epsilons = BenchmarkNumbers.GetDoubles(arguments, "epsilons", [0.5, 1, 2, 4, 8]);
         var repetitions = arguments.GetInt("repetitions", 3);
         var minRatings = arguments.GetInt("min-ratings", 5);
         arguments.ThrowIfUnused();
-        if (!File.Exists(modelPath))
-        {
-            throw new UsageException($"No encoder at {modelPath}: train one with `streamrec train-encoder --holdout 0 --model {modelPath}` or pass --model.");
-        }
+        MovieLensInputs.RequireModel(modelPath);
 
         var clock = Stopwatch.StartNew();
         var dataset = MovieLensDataset.Load(dataDirectory);

@@ -42,8 +42,8 @@ internal sealed class RecommendUtilityBenchmark : IBenchmark
 
     public IReadOnlyList<string> Options { get; } =
     [
-        "--model PATH      encoder ONNX file (default data/models/encoder.onnx next to the data set)",
-        "--data DIR        MovieLens directory (default: the repository's data/ml-latest-small)",
+        MovieLensInputs.ModelOption,
+        MovieLensInputs.DataOption,
         "--epsilons X,X    strict: ε per release; joint: billboard ε per day (default 0.5,1,2,4,8)",
         "--draws N         noise draws per DP setting (default 3)",
         "--clusters N      spherical k-means clusters of the film embeddings (default 8)",
@@ -54,9 +54,7 @@ internal sealed class RecommendUtilityBenchmark : IBenchmark
 
     public int Run(BenchmarkArguments arguments, TextWriter output)
     {
-        var dataDirectory = arguments.GetString("data") ?? MovieLensDirectory.Resolve();
-        var modelPath = arguments.GetString("model")
-            ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dataDirectory))!, "models", "encoder.onnx");
+        var (dataDirectory, modelPath) = MovieLensInputs.Paths(arguments);
         var epsilons = BenchmarkNumbers.GetDoubles(arguments, "epsilons", [0.5, 1, 2, 4, 8]);
         var draws = arguments.GetInt("draws", 3);
         var clusterCount = arguments.GetInt("clusters", 8);
@@ -64,10 +62,7 @@ internal sealed class RecommendUtilityBenchmark : IBenchmark
         var steps = arguments.GetInt("steps", 24);
         var bootstrap = arguments.GetInt("bootstrap", 200);
         arguments.ThrowIfUnused();
-        if (!File.Exists(modelPath))
-        {
-            throw new UsageException($"No encoder at {modelPath}: train one with `streamrec train-encoder --holdout 0 --model {modelPath}` or pass --model.");
-        }
+        MovieLensInputs.RequireModel(modelPath);
 
         var clock = Stopwatch.StartNew();
         var dataset = MovieLensDataset.Load(dataDirectory);

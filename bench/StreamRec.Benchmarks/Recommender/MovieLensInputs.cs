@@ -27,4 +27,18 @@ internal static class MovieLensInputs
             throw new UsageException($"No encoder at {modelPath}: train one with `streamrec train-encoder --holdout 0 --model {modelPath}` or pass --model.");
         }
     }
+
+    /// <summary>
+    /// The data set, each film's embedding by the model (as the embedder gives it) and each film id's row,
+    /// with a progress line on stderr naming <paramref name="benchmark"/>.
+    /// </summary>
+    public static (MovieLensDataset Dataset, float[] Embeddings, int Dimension, string ModelVersion, Dictionary<int, int> MovieIndex) Load(
+        string benchmark, string dataDirectory, string modelPath)
+    {
+        var dataset = MovieLensDataset.Load(dataDirectory);
+        Console.Error.WriteLine($"{benchmark}: embedding {dataset.Movies.Length:N0} films with {modelPath}");
+        var (embeddings, dimension, modelVersion) = PrivacyUtilityBenchmark.Embed(dataset, modelPath);
+        var movieIndex = dataset.Movies.Select((m, i) => (m.Id, i)).ToDictionary(p => p.Id, p => p.i);
+        return (dataset, embeddings, dimension, modelVersion, movieIndex);
+    }
 }

@@ -47,10 +47,7 @@ internal sealed class PrivacyUtilityBenchmark : IBenchmark
         MovieLensInputs.RequireModel(modelPath);
 
         var clock = Stopwatch.StartNew();
-        var dataset = MovieLensDataset.Load(dataDirectory);
-        Console.Error.WriteLine($"privacy-utility: embedding {dataset.Movies.Length:N0} films with {modelPath}");
-        var (embeddings, dimension, modelVersion) = Embed(dataset, modelPath);
-        var movieIndex = dataset.Movies.Select((m, i) => (m.Id, i)).ToDictionary(p => p.Id, p => p.i);
+        var (dataset, embeddings, dimension, modelVersion, movieIndex) = MovieLensInputs.Load("privacy-utility", dataDirectory, modelPath);
         var ratingCounts = new int[dataset.Movies.Length];
         foreach (var rating in dataset.Ratings)
         {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using StreamRec.Contracts;
-using StreamRec.Datasets;
 using StreamRec.DriftDetector.Detection;
 using StreamRec.Evaluation;
 using StreamRec.Ingest;
@@ -65,11 +64,8 @@ internal sealed class RecommendUtilityBenchmark : IBenchmark
         MovieLensInputs.RequireModel(modelPath);
 
         var clock = Stopwatch.StartNew();
-        var dataset = MovieLensDataset.Load(dataDirectory);
-        Console.Error.WriteLine($"recommend-utility: embedding {dataset.Movies.Length:N0} films with {modelPath}");
-        var (embeddings, dimension, modelVersion) = PrivacyUtilityBenchmark.Embed(dataset, modelPath);
+        var (dataset, embeddings, dimension, modelVersion, movieIndex) = MovieLensInputs.Load("recommend-utility", dataDirectory, modelPath);
         var films = dataset.Movies.Length;
-        var movieIndex = dataset.Movies.Select((m, i) => (m.Id, i)).ToDictionary(p => p.Id, p => p.i);
         var weights = new IngestOptions().EventTypeWeights;
         var histories = dataset.Ratings.GroupBy(r => r.UserId).OrderBy(g => g.Key)
             .Select(g => g.OrderBy(r => r.Timestamp).ThenBy(r => r.MovieId)

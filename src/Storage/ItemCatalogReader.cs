@@ -4,51 +4,58 @@ using StackExchange.Redis;
 namespace StreamRec.Storage;
 
 /// <summary>
-/// Reads the display attributes the Embedder stored for items (layout: <see cref="ItemCatalogKeys"/>),
-/// for explanations a person can read: the public catalog's when it has the item, else those of the
-/// item as events named it. One pipeline per call: every HMGET is sent, then all are awaited.
+/// Reads the public catalog the Embedder writes to Redis from the catalog topic (layout:
+/// <see cref="ItemCatalogKeys"/>): the Recommender's candidates and the DriftDetector's vocabulary for
+/// explanations. Readers keep what they loaded and ask only for the items they do not hold yet; reads
+/// are pipelined in chunks, so a catalog of 100,000 items loads in a few hundred round trips' worth of
+/// time, not 100,000.
 /// </summary>
 public sealed class ItemCatalogReader(IDatabase database)
 {
-    private static readonly RedisValue[] AttributeFields = [ItemCatalogKeys.TitleField, ItemCatalogKeys.CategoriesField];
+    private const int Chunk = 1000;
+
+    private static readonly RedisValue[] Fields =
+        [ItemCatalogKeys.VectorField, ItemCatalogKeys.TitleField, ItemCatalogKeys.CategoriesField, ItemCatalogKeys.ModelField];
+
+    /// <summary>How many items the public catalog of <paramref name="modelVersion"/> holds (one SCARD).</summary>
+    /// <exception cref="RedisException">Redis is unreachable or a command failed.</exception>
+    public Task<long> CountAsync(string modelVersion) => database.SetLengthAsync(ItemCatalogKeys.ItemsOfModel(modelVersion));
 
     /// <summary>
-    /// Title and categories of each item, in the order asked; an item Redis does not hold gets
-    /// <see cref="ItemAttributesRecord.Missing"/> (the catalog may have expired it, or never seen it).
+    /// The items of <paramref name="modelVersion"/>'s public catalog that <paramref name="isLoaded"/> does not
+    /// know yet, in item id order, with vectors of <paramref name="dimension"/> floats. An item whose stored
+    /// vector is missing, damaged or of another model is left out and counted in
+    /// <see cref="PublicCatalogRead.Skipped"/> (a damaged value must not stop the reader).
     /// </summary>
     /// <exception cref="RedisException">Redis is unreachable or a command failed.</exception>
-    public async Task<ItemAttributesRecord[]> ReadAttributesAsync(IReadOnlyList<string> itemIds)
+    public async Task<PublicCatalogRead> ReadNewAsync(string modelVersion, int dimension, Func<string, bool> isLoaded)
     {
-        ArgumentNullException.ThrowIfNull(itemIds);
-        if (itemIds.Count == 0)
+        ArgumentException.ThrowIfNullOrEmpty(modelVersion);
+        ArgumentNullException.ThrowIfNull(isLoaded);
+        var members = await database.SetMembersAsync(ItemCatalogKeys.ItemsOfModel(modelVersion)).ConfigureAwait(false);
+        var fresh = members.Select(m => (string)m!).Where(id => !isLoaded(id)).Order(StringComparer.Ordinal).ToList();
+        var items = new List<PublicCatalogItem>(fresh.Count);
+        var skipped = 0;
+        foreach (var chunk in fresh.Chunk(Chunk))
         {
-            return [];
+            var batch = database.CreateBatch();
+            var pending = chunk.Select(id => batch.HashGetAsync(ItemCatalogKeys.Item(id), Fields)).ToArray();
+            batch.Execute();
+            var values = await Task.WhenAll(pending).ConfigureAwait(false);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var (vector, title, categories, model) = (values[i][0], values[i][1], values[i][2], values[i][3]);
+                if (vector.IsNull || (string?)model != modelVersion || ((byte[])vector!).Length != dimension * sizeof(float))
+                {
+                    skipped++;
+                    continue;
+                }
+
+                items.Add(new PublicCatalogItem(chunk[i], ReadVector((byte[])vector!), (string?)title, categories.IsNull ? [] : ParseCategories((byte[])categories!)));
+            }
         }
 
-        var batch = database.CreateBatch();
-        var published = new Task<RedisValue[]>[itemIds.Count];
-        var seen = new Task<RedisValue[]>[itemIds.Count];
-        for (var i = 0; i < itemIds.Count; i++)
-        {
-            published[i] = batch.HashGetAsync(ItemCatalogKeys.Item(itemIds[i]), AttributeFields);
-            seen[i] = batch.HashGetAsync(ItemCatalogKeys.SeenItem(itemIds[i]), AttributeFields);
-        }
-
-        batch.Execute();
-        var publishedValues = await Task.WhenAll(published).ConfigureAwait(false);
-        var seenValues = await Task.WhenAll(seen).ConfigureAwait(false);
-        var records = new ItemAttributesRecord[itemIds.Count];
-        for (var i = 0; i < records.Length; i++)
-        {
-            // The catalog record is the authority on its item's attributes; an event's are the fallback.
-            var values = publishedValues[i] is [{ IsNull: true }, { IsNull: true }] ? seenValues[i] : publishedValues[i];
-            var (title, categories) = (values[0], values[1]);
-            records[i] = title.IsNull && categories.IsNull
-                ? ItemAttributesRecord.Missing
-                : new ItemAttributesRecord((string?)title, categories.IsNull ? [] : ParseCategories(categories!));
-        }
-
-        return records;
+        return new PublicCatalogRead(members.Length, items, skipped);
     }
 
     /// <summary>Reads a <see cref="ItemCatalogKeys.VectorField"/> value: D float32, little-endian.</summary>
@@ -84,3 +91,9 @@ public sealed class ItemCatalogReader(IDatabase database)
         }
     }
 }
+
+/// <summary>One item of the public catalog as Redis holds it.</summary>
+public sealed record PublicCatalogItem(string ItemId, float[] Vector, string? Title, IReadOnlyList<string> Categories);
+
+/// <summary>What <see cref="ItemCatalogReader.ReadNewAsync"/> found: the size of the model's item set when read, the new items, and those left out.</summary>
+public sealed record PublicCatalogRead(long Members, IReadOnlyList<PublicCatalogItem> Items, int Skipped);

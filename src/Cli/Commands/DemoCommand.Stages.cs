@@ -46,8 +46,7 @@ public static partial class DemoCommand
                     new IngestProcessor(new RawEventValidator(ingestOptions, TimeProvider.System), Pseudonymizer.FromOptions(ingestOptions), topics, TimeProvider.System),
                     metrics, consumers, NullLogger.Instance).RunAsync(stop);
                 var embed = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Clean, GroupId = embedderOptions.GroupId },
-                    new EmbedderProcessor(service, new ItemCatalogWriter(database, TimeProvider.System), topics,
-                        embedderOptions.KnownItemsCapacity, embedderMetrics, TimeProvider.System, NullLogger.Instance),
+                    new EmbedderProcessor(service, topics, TimeProvider.System, NullLogger.Instance),
                     metrics, consumers, NullLogger.Instance).RunAsync(stop);
                 var drift = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Embedded, GroupId = driftOptions.GroupId },
                     new DriftProcessor(driftOptions, new DriftStateStore(database, driftOptions.StateTimeToLive), new ItemCatalogReader(database),
@@ -60,7 +59,7 @@ public static partial class DemoCommand
                     metrics, consumers, NullLogger.Instance).RunAsync(stop);
                 // The Embedder's second loop: the public catalog, the Recommender's only candidates.
                 var catalog = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Catalog, GroupId = embedderOptions.CatalogGroupId },
-                    new CatalogProcessor(service, new ItemCatalogWriter(database, TimeProvider.System), topics, TimeProvider.System, NullLogger.Instance),
+                    new CatalogProcessor(service, new ItemCatalogWriter(database, TimeProvider.System), topics, embedderMetrics, TimeProvider.System, NullLogger.Instance),
                     metrics, consumers, NullLogger.Instance).RunAsync(stop);
                 return [ingest, embed, catalog, drift, recommend];
             }, cancellationToken);

@@ -9,16 +9,9 @@ public sealed class ExplanationOptions
     /// <summary>Example items named for the old and for the new interest.</summary>
     public int ExampleItems { get; set; } = 3;
 
-    /// <summary>
-    /// Events an item needs (as seen by this process) before it can be named as an example. Rarely seen
-    /// items have vectors made mostly of shared features (genres, decade), which lie close to any averaged
-    /// interest and would crowd out the items that characterise it.
-    /// </summary>
-    public int MinExampleItemEvents { get; set; } = 3;
-
     /// <summary>Items a category needs before its centroid is trusted to explain anything.</summary>
     public int MinCategoryItems { get; set; } = 3;
 
-    /// <summary>Items remembered for explanations (vector, title, categories, ~D x 4 + 200 bytes each); new items beyond it are not added.</summary>
+    /// <summary>Public catalog items loaded for explanations (vector, title, categories, ~D x 4 + 200 bytes each), the first in item id order; items beyond it are not loaded.</summary>
     public int ItemCapacity { get; set; } = 100_000;
 }

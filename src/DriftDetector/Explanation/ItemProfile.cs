@@ -11,7 +11,4 @@ public sealed class ItemProfile(string itemId, float[] vector, string? title, IR
     public string? Title { get; } = title;
 
     public IReadOnlyList<string> Categories { get; } = categories;
-
-    /// <summary>Events of this item this process has applied.</summary>
-    public long Events { get; set; }
 }

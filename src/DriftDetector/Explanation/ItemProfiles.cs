@@ -3,10 +3,11 @@ using System.Numerics.Tensors;
 namespace StreamRec.DriftDetector.Explanation;
 
 /// <summary>
-/// The items this process has seen, for explaining mutations: each item's vector (taken from the
-/// embedded events themselves) with its title and categories (from the catalog the Embedder keeps in
-/// Redis), and per category the sum of its items' vectors, whose direction is the category's centroid.
-/// Vectors of one encoder model only: switching model starts afresh. Bounded by
+/// The public catalog's items, for explaining mutations: each item's vector, title and categories (as
+/// the Embedder keeps them in Redis from the catalog topic), and per category the sum of its items'
+/// vectors, whose direction is the category's centroid. Never items known only from events: what a
+/// process happened to see would make two copies of one mutation explain it differently. Vectors of one
+/// encoder model only: switching model starts afresh. Bounded by
 /// <see cref="ExplanationOptions.ItemCapacity"/>; once full, new items are not added (the centroids are
 /// averages and hardly move; examples come from the items already known).
 /// </summary>
@@ -25,15 +26,18 @@ public sealed class ItemProfiles(int capacity)
 
     public IEnumerable<CategoryCentroid> Categories => _categories.Values;
 
-    /// <summary>Makes <paramref name="modelVersion"/> current; everything known under another model is forgotten.</summary>
-    public void UseModel(string modelVersion)
+    /// <summary>Makes <paramref name="modelVersion"/> current; everything known under another model is forgotten (then true).</summary>
+    public bool UseModel(string modelVersion)
     {
-        if (!string.Equals(modelVersion, ModelVersion, StringComparison.Ordinal))
+        if (string.Equals(modelVersion, ModelVersion, StringComparison.Ordinal))
         {
-            _items.Clear();
-            _categories.Clear();
-            ModelVersion = modelVersion;
+            return false;
         }
+
+        _items.Clear();
+        _categories.Clear();
+        ModelVersion = modelVersion;
+        return true;
     }
 
     public bool Contains(string itemId) => _items.ContainsKey(itemId);
@@ -67,14 +71,5 @@ public sealed class ItemProfiles(int capacity)
         }
 
         return true;
-    }
-
-    /// <summary>Counts one event of a known item (unknown items are ignored).</summary>
-    public void CountEvent(string itemId)
-    {
-        if (_items.TryGetValue(itemId, out var item))
-        {
-            item.Events++;
-        }
     }
 }

@@ -10,12 +10,15 @@ namespace StreamRec.DriftDetector.Explanation;
 /// <item>A category's affinity to an interest is the cosine between the interest and the category's
 /// centroid (the direction of the sum of its items' vectors). The categories whose affinity rose most
 /// are "gained", those whose affinity fell most are "lost".</item>
-/// <item>Examples: among items seen often enough, those closer to the new interest than to the old
-/// (ranked by closeness to the new), and those closer to the old than to the new (ranked by closeness
-/// to the old).</item>
+/// <item>Examples: the items whose closeness to the new interest exceeds their closeness to the old by
+/// most, and the reverse. Ranking by the difference, not by closeness alone: items made mostly of
+/// shared features (genres, decade) lie close to any averaged interest, about as close to the old as to
+/// the new, and would otherwise crowd out the items that characterise the change.</item>
 /// </list>
-/// Pure computation over <see cref="ItemProfiles"/>; O(categories + items) x D per mutation, which is
-/// rare (about one per thousand events at the default thresholds).
+/// Pure computation over <see cref="ItemProfiles"/> (the public catalog): the same two vectors and the
+/// same catalog always give the same explanation, so every copy of a mutation, whichever process
+/// detected it, explains it alike. O(categories + items) x D per mutation, which is rare (about one per
+/// thousand events at the default thresholds).
 /// </summary>
 public sealed class MutationExplainer(ExplanationOptions options)
 {
@@ -44,24 +47,23 @@ public sealed class MutationExplainer(ExplanationOptions options)
             .OrderBy(s => s.After - s.Before).ThenBy(s => s.Category, StringComparer.Ordinal)
             .Take(options.TopCategories).ToList();
 
-        var examplesBefore = new List<(ItemProfile Item, float Closeness)>();
-        var examplesAfter = new List<(ItemProfile Item, float Closeness)>();
+        var examplesBefore = new List<(ItemProfile Item, float Contrast)>();
+        var examplesAfter = new List<(ItemProfile Item, float Contrast)>();
         foreach (var item in profiles.Items)
         {
-            if (item.Events < options.MinExampleItemEvents || item.Vector.Length != old.Length)
+            if (item.Vector.Length != old.Length)
             {
                 continue;
             }
 
-            var toOld = TensorPrimitives.Dot(item.Vector, old);
-            var toNew = TensorPrimitives.Dot(item.Vector, fresh);
-            if (toNew > toOld)
+            var contrast = TensorPrimitives.Dot(item.Vector, fresh) - TensorPrimitives.Dot(item.Vector, old);
+            if (contrast > 0)
             {
-                examplesAfter.Add((item, toNew));
+                examplesAfter.Add((item, contrast));
             }
-            else if (toOld > toNew)
+            else if (contrast < 0)
             {
-                examplesBefore.Add((item, toOld));
+                examplesBefore.Add((item, -contrast));
             }
         }
 
@@ -75,8 +77,8 @@ public sealed class MutationExplainer(ExplanationOptions options)
         };
     }
 
-    private static List<ExampleItem> Best(List<(ItemProfile Item, float Closeness)> candidates, int count) =>
-        [.. candidates.OrderByDescending(c => c.Closeness).ThenBy(c => c.Item.ItemId, StringComparer.Ordinal)
+    private static List<ExampleItem> Best(List<(ItemProfile Item, float Contrast)> candidates, int count) =>
+        [.. candidates.OrderByDescending(c => c.Contrast).ThenBy(c => c.Item.ItemId, StringComparer.Ordinal)
             .Take(count).Select(c => new ExampleItem(c.Item.ItemId, c.Item.Title))];
 
     private static string Summary(List<CategoryShift> gained, List<CategoryShift> lost)

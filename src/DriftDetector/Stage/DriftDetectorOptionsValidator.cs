@@ -52,7 +52,6 @@ public sealed class DriftDetectorOptionsValidator : IValidateOptions<DriftDetect
         {
             Check(e.TopCategories >= 0, $"{x}:TopCategories must be >= 0 (is {e.TopCategories}).");
             Check(e.ExampleItems >= 0, $"{x}:ExampleItems must be >= 0 (is {e.ExampleItems}).");
-            Check(e.MinExampleItemEvents >= 0, $"{x}:MinExampleItemEvents must be >= 0 (is {e.MinExampleItemEvents}).");
             Check(e.MinCategoryItems >= 1, $"{x}:MinCategoryItems must be >= 1 (is {e.MinCategoryItems}).");
             Check(e.ItemCapacity >= 0, $"{x}:ItemCapacity must be >= 0 (is {e.ItemCapacity}).");
         }

@@ -47,9 +47,8 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
     private readonly InterestDriftDetector _detector;
     private readonly DriftParameters _parameters;
     private readonly DriftStateStore _store;
-    private readonly ItemCatalogReader _catalog;
+    private readonly ExplanationCatalog _catalog;
     private readonly MutationExplainer _explainer;
-    private readonly ItemProfiles _items;
     private readonly TopicNames _topics;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
@@ -62,7 +61,6 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
     private float[] _previousLong = [];
     private float[] _clipped = [];
     private long _batchNumber;
-    private bool _itemTableFullLogged;
 
     public DriftProcessor(
         DriftDetectorOptions options, DriftStateStore store, ItemCatalogReader catalog, TopicNames topics, DriftMetrics metrics, TimeProvider clock, ILogger logger)
@@ -77,9 +75,8 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
         _parameters = options.Detection;
         _detector = new InterestDriftDetector(options.Detection);
         _store = store;
-        _catalog = catalog;
+        _catalog = new ExplanationCatalog(catalog, options.Explanation.ItemCapacity, metrics, logger);
         _explainer = new MutationExplainer(options.Explanation);
-        _items = new ItemProfiles(options.Explanation.ItemCapacity);
         _topics = topics;
         _clock = clock;
         _logger = logger;
@@ -131,9 +128,9 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
         }
 
         var loaded = await LoadMissingUsersAsync(events).ConfigureAwait(false);
-        await LearnNewItemsAsync(events).ConfigureAwait(false);
 
         var writes = new List<PendingWrite>();
+        var detected = new List<DetectedMutation>();
         int applied = 0, replayed = 0, mutations = 0;
         foreach (var (record, embedded) in events)
         {
@@ -168,7 +165,6 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
             user.Offset = record.Offset.Value;
             user.Origin = embedded.Origin ?? user.Origin;
             applied++;
-            _items.CountEvent(embedded.ItemId);
             _metrics.Score.Record(step.Score);
             if (user.LastBatch != _batchNumber)
             {
@@ -182,8 +178,13 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
             if (step.Mutation)
             {
                 mutations++;
-                outputs.Add(Mutation(record, embedded, step, user.State));
+                detected.Add(Detected(record, embedded, step, user.State));
             }
+        }
+
+        foreach (var mutation in detected)
+        {
+            outputs.Add(await ExplainedAsync(mutation).ConfigureAwait(false));
         }
 
         // The state as of the end of this batch, encoded now: the cache moves on with the next batch
@@ -305,51 +306,8 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
         return missing.Count;
     }
 
-    /// <summary>Adds the batch's items not known yet to the explanation table, with their titles and categories from the catalog.</summary>
-    private async Task LearnNewItemsAsync(List<(ConsumeResult<byte[]?, byte[]?> Record, EmbeddedEvent Event)> events)
-    {
-        if (events.Count == 0)
-        {
-            return;
-        }
-
-        _items.UseModel(events[^1].Event.ModelVersion);
-        if (_items.IsFull)
-        {
-            if (!_itemTableFullLogged)
-            {
-                _itemTableFullLogged = true;
-                Log.ItemTableFull(_logger, _items.Count);
-            }
-
-            return;
-        }
-
-        var fresh = new Dictionary<string, EmbeddedEvent>(StringComparer.Ordinal);
-        foreach (var (_, embedded) in events)
-        {
-            if (string.Equals(embedded.ModelVersion, _items.ModelVersion, StringComparison.Ordinal) && !_items.Contains(embedded.ItemId))
-            {
-                fresh.TryAdd(embedded.ItemId, embedded);
-            }
-        }
-
-        if (fresh.Count == 0)
-        {
-            return;
-        }
-
-        var ids = fresh.Keys.ToList();
-        var started = Stopwatch.GetTimestamp();
-        var attributes = await _catalog.ReadAttributesAsync(ids).ConfigureAwait(false);
-        _metrics.RedisSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("operation", "catalog_read"));
-        for (var i = 0; i < ids.Count; i++)
-        {
-            _items.TryAdd(ids[i], fresh[ids[i]].Embedding.Span, attributes[i].Title, attributes[i].Categories);
-        }
-    }
-
-    private OutgoingRecord Mutation(ConsumeResult<byte[]?, byte[]?> record, EmbeddedEvent embedded, DriftStep step, UserDriftState state)
+    /// <summary>The mutation record as of the triggering event, with the old interest kept for its explanation.</summary>
+    private DetectedMutation Detected(ConsumeResult<byte[]?, byte[]?> record, EmbeddedEvent embedded, DriftStep step, UserDriftState state)
     {
         var interest = state.Short.ToArray();
         var norm = System.Numerics.Tensors.TensorPrimitives.Norm(interest);
@@ -376,13 +334,21 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
             Source = new MutationSource(record.Topic, record.Partition.Value, record.Offset.Value),
             Interest = interest,
             InterestNorm = norm,
-            Explanation = _explainer.Explain(_previousLong, state.Short, _items),
+            Explanation = new MutationExplanation { Summary = "", Gained = [], Lost = [], ExamplesBefore = [], ExamplesAfter = [] }, // set by ExplainedAsync
         };
+        return new DetectedMutation(record, mutation, _previousLong.ToArray(), state.Short.ToArray());
+    }
+
+    /// <summary>The mutation explained against the public catalog of its model (<see cref="ExplanationCatalog"/>), as the record to publish.</summary>
+    private async Task<OutgoingRecord> ExplainedAsync(DetectedMutation detected)
+    {
+        var items = await _catalog.CurrentAsync(detected.Mutation.ModelVersion, detected.After.Length).ConfigureAwait(false);
+        var mutation = detected.Mutation with { Explanation = _explainer.Explain(detected.Before, detected.After, items) };
         return new OutgoingRecord(_topics.Mutations, new Message<byte[]?, byte[]?>
         {
-            Key = Encoding.UTF8.GetBytes(embedded.User),
+            Key = Encoding.UTF8.GetBytes(mutation.User),
             Value = JsonSerializer.SerializeToUtf8Bytes(mutation, ContractsJsonContext.Default.MutationRecord),
-            Timestamp = record.Message.Timestamp,
+            Timestamp = detected.Record.Message.Timestamp,
         });
     }
 
@@ -470,4 +436,7 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
 
         public void Encode() => Write = new DriftStateWrite(user, User.Partition, User.Offset, User.ModelVersion, UserDriftStateCodec.Write(User.State), RecentItems, User.Origin);
     }
+
+    /// <summary>A mutation found in a batch, explained once the batch's events are all applied.</summary>
+    private sealed record DetectedMutation(ConsumeResult<byte[]?, byte[]?> Record, MutationRecord Mutation, float[] Before, float[] After);
 }

@@ -30,7 +30,7 @@ public sealed class EmbedderMetrics
         CacheMisses = meter.CreateCounter<long>(
             "streamrec_embed_cache_misses_total", description: "Items not found in the item-embedding cache (including with the cache disabled).");
         ItemsWritten = meter.CreateCounter<long>(
-            "streamrec_embed_items_written_total", description: "Attributes of items seen in events that the Embedder wrote to Redis (items new to this process and model; never recommendation candidates).");
+            "streamrec_embed_items_written_total", description: "Public catalog items (from the catalog topic) the Embedder embedded and wrote to Redis: the candidates and the vocabulary of explanations.");
     }
 
     /// <summary>Rows per encoder run: the size ONNX Runtime actually sees, after the cache and deduplication.</summary>

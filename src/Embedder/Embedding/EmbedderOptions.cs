@@ -77,12 +77,6 @@ public sealed class EmbedderOptions
     /// <summary>A micro-batch is processed at the latest this long after its first record arrived.</summary>
     public TimeSpan MicroBatchWait { get; set; } = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>
-    /// Items remembered as already written to Redis (LRU). An item forgotten and seen again is simply
-    /// written again, which is harmless: the write is idempotent.
-    /// </summary>
-    public int KnownItemsCapacity { get; set; } = 200_000;
-
     public EncoderSessionOptions ToSessionOptions() => new()
     {
         IdsName = InputIdsName,

@@ -66,11 +66,6 @@ public sealed class EmbedderOptionsValidator : IValidateOptions<EmbedderOptions>
             errors.Add($"{s}:MicroBatchWait must be positive (is {options.MicroBatchWait}).");
         }
 
-        if (options.KnownItemsCapacity < 1)
-        {
-            errors.Add($"{s}:KnownItemsCapacity must be >= 1 (is {options.KnownItemsCapacity}).");
-        }
-
         if (options.Hashing is { } hashing)
         {
             if (hashing.VocabularySize < 2)

@@ -18,8 +18,8 @@ internal static partial class Log
         string executionProvider, string requestedProvider, int maxBatchSize, int cacheCapacity);
 
     [LoggerMessage(EventId = 302, Level = LogLevel.Debug,
-        Message = "Embed stage: {Events} event(s), {CacheHits} cache hit(s), {EncodedRows} item(s) encoded in {Runs} run(s), {NewItems} new item(s) written to Redis")]
-    public static partial void BatchEmbedded(ILogger logger, int events, int cacheHits, int encodedRows, int runs, int newItems);
+        Message = "Embed stage: {Events} event(s), {CacheHits} cache hit(s), {EncodedRows} item(s) encoded in {Runs} run(s)")]
+    public static partial void BatchEmbedded(ILogger logger, int events, int cacheHits, int encodedRows, int runs);
 
     [LoggerMessage(EventId = 304, Level = LogLevel.Debug, Message = "Catalog: {Items} item(s) embedded and written to Redis")]
     public static partial void CatalogItemsWritten(ILogger logger, int items);

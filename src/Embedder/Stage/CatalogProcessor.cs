@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.Metrics;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using StreamRec.Contracts;
@@ -29,11 +30,13 @@ public sealed class CatalogProcessor : IBatchProcessor
 
     private readonly EmbeddingService _embedder;
     private readonly ItemCatalogWriter _catalog;
+    private readonly Counter<long> _itemsWritten;
     private readonly ILogger _logger;
     private readonly DeadLetters _deadLetters;
 
-    public CatalogProcessor(EmbeddingService embedder, ItemCatalogWriter catalog, TopicNames topics, TimeProvider clock, ILogger logger)
+    public CatalogProcessor(EmbeddingService embedder, ItemCatalogWriter catalog, TopicNames topics, EmbedderMetrics metrics, TimeProvider clock, ILogger logger)
     {
+        ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(embedder);
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(topics);
@@ -42,6 +45,8 @@ public sealed class CatalogProcessor : IBatchProcessor
         _embedder = embedder;
         _catalog = catalog;
         _logger = logger;
+        _itemsWritten = metrics.ItemsWritten;
+        _itemsWritten.Add(0); // the series exists before the first item
         _deadLetters = new DeadLetters(Stage, topics, clock, logger);
     }
 
@@ -87,6 +92,7 @@ public sealed class CatalogProcessor : IBatchProcessor
                 ArrayPool<float>.Shared.Return(embeddings);
             }
 
+            _itemsWritten.Add(items.Count);
             Log.CatalogItemsWritten(_logger, items.Count);
         }
 

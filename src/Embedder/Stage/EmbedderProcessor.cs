@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics.Metrics;
 using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
@@ -20,16 +19,12 @@ namespace StreamRec.Embedder.Stage;
 /// <item>a record that cannot be read goes unchanged to the dead-letter topic with reason
 /// <see cref="InvalidCleanEvent"/> (<see cref="DeadLetterHeaders"/>).</item>
 /// </list>
-/// The title and categories of items this process has not written yet under the current model are
-/// written to Redis (<see cref="ItemCatalogWriter.WriteSeenAsync"/>, for the DriftDetector's
-/// explanations) before the outputs are returned, so they are durable before the input offsets are
-/// stored; a crash replays the batch and rewrites the same values.
 /// <para>
-/// An item seen in an event never becomes a recommendation candidate: candidates come only from the
-/// public catalog topic (<see cref="CatalogProcessor"/>). Which items occur in the stream is user data:
-/// an item known only from one user's event would enter the support of the releases (voiding the
-/// per-event guarantee of strict mode), and the number of candidates would count the distinct items of
-/// the stream (docs/privacy.md).
+/// Nothing about an item seen in an event is written to Redis: candidates and explanations come only
+/// from the public catalog topic (<see cref="CatalogProcessor"/>). Which items occur in the stream is
+/// user data: an item known only from one user's event would enter the support of the releases (voiding
+/// the per-event guarantee of strict mode), and the number of candidates would count the distinct items
+/// of the stream (docs/privacy.md).
 /// </para>
 /// </summary>
 public sealed class EmbedderProcessor : IBatchProcessor
@@ -40,30 +35,20 @@ public sealed class EmbedderProcessor : IBatchProcessor
     public const string InvalidCleanEvent = "invalid_clean_event";
 
     private readonly EmbeddingService _embedder;
-    private readonly ItemCatalogWriter _catalog;
     private readonly TopicNames _topics;
     private readonly ILogger _logger;
     private readonly DeadLetters _deadLetters;
-    private readonly KnownItems _known;
-    private readonly Counter<long> _itemsWritten;
 
-    public EmbedderProcessor(
-        EmbeddingService embedder, ItemCatalogWriter catalog, TopicNames topics, int knownItemsCapacity, EmbedderMetrics metrics, TimeProvider clock, ILogger logger)
+    public EmbedderProcessor(EmbeddingService embedder, TopicNames topics, TimeProvider clock, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(embedder);
-        ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(topics);
-        ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(logger);
         _embedder = embedder;
-        _catalog = catalog;
         _topics = topics;
         _logger = logger;
         _deadLetters = new DeadLetters(Stage, topics, clock, logger);
-        _itemsWritten = metrics.ItemsWritten;
-        _itemsWritten.Add(0); // the series exists before the first new item
-        _known = new KnownItems(knownItemsCapacity);
     }
 
     public string StageName => Stage;
@@ -96,14 +81,13 @@ public sealed class EmbedderProcessor : IBatchProcessor
             {
                 var items = events.ConvertAll(e => new ItemAttributes(e.Event.ItemId, e.Event.Title, e.Event.Categories, e.Event.Tags));
                 var statistics = _embedder.Embed(items, embeddings);
-                var newItems = await WriteNewItemsAsync(events).ConfigureAwait(false);
                 for (var e = 0; e < events.Count; e++)
                 {
                     var (index, cleanEvent) = events[e];
                     outputs[index] = Embedded(batch[index], cleanEvent, embeddings.AsMemory(e * d, d));
                 }
 
-                Log.BatchEmbedded(_logger, events.Count, statistics.CacheHits, statistics.EncodedRows, statistics.Runs, newItems);
+                Log.BatchEmbedded(_logger, events.Count, statistics.CacheHits, statistics.EncodedRows, statistics.Runs);
             }
             finally
             {
@@ -112,35 +96,6 @@ public sealed class EmbedderProcessor : IBatchProcessor
         }
 
         return outputs;
-    }
-
-    /// <summary>Writes the attributes of the batch's items this process has not written under the current model; returns how many.</summary>
-    private async Task<int> WriteNewItemsAsync(List<(int Index, CleanEvent Event)> events)
-    {
-        var version = _embedder.ModelVersion;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var fresh = new List<CatalogItem>();
-        for (var e = 0; e < events.Count; e++)
-        {
-            var cleanEvent = events[e].Event;
-            if (seen.Add(cleanEvent.ItemId) && !_known.Contains(new ItemVersionKey(cleanEvent.ItemId, version)))
-            {
-                // Attributes only: the vector travels in the embedded event, and the item is no candidate.
-                fresh.Add(new CatalogItem(cleanEvent.ItemId, version, ReadOnlyMemory<float>.Empty, cleanEvent.Title, cleanEvent.Categories));
-            }
-        }
-
-        if (fresh.Count == 0)
-        {
-            return 0;
-        }
-
-        await _catalog.WriteSeenAsync(fresh).ConfigureAwait(false);
-
-        // Only once the write is acknowledged: a failed write leaves the items unknown, to be written again.
-        _known.AddRange(fresh.Select(item => new ItemVersionKey(item.ItemId, version)));
-        _itemsWritten.Add(fresh.Count);
-        return fresh.Count;
     }
 
     private OutgoingRecord Embedded(ConsumeResult<byte[]?, byte[]?> source, CleanEvent cleanEvent, ReadOnlyMemory<float> embedding)

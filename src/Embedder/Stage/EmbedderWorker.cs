@@ -33,7 +33,7 @@ public sealed class EmbedderWorker(
         using var service = EmbeddingService.Load(options, logger, embedderMetrics);
         var connection = await redis.GetAsync(stoppingToken).ConfigureAwait(false);
         var processor = new EmbedderProcessor(
-            service, new ItemCatalogWriter(connection.GetDatabase(), clock), kafka.Value.Topics, options.KnownItemsCapacity, embedderMetrics, clock, logger);
+            service, kafka.Value.Topics, clock, logger);
         // One attempt's loops stop together: the survivor of a failed loop must not outlive the attempt
         // (the worker starts a new one, with a new model, after a transient failure).
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -56,7 +56,7 @@ public sealed class EmbedderWorker(
                 GroupId = options.CatalogGroupId,
                 MaxBatchSize = options.MicroBatchSize,
                 MaxBatchWait = options.MicroBatchWait,
-            }, new CatalogProcessor(service, new ItemCatalogWriter(connection.GetDatabase(), clock), kafka.Value.Topics, clock, logger), Metrics, consumers, logger).RunAsync(attempt.Token));
+            }, new CatalogProcessor(service, new ItemCatalogWriter(connection.GetDatabase(), clock), kafka.Value.Topics, embedderMetrics, clock, logger), Metrics, consumers, logger).RunAsync(attempt.Token));
         }
 
         // Either loop failing ends the attempt: the other is stopped (it finishes its batch in hand and

@@ -9,9 +9,9 @@ using StreamRec.Storage;
 namespace StreamRec.Embedder.Stage;
 
 /// <summary>
-/// Writes items to Redis (layout: <see cref="ItemCatalogKeys"/>): the public catalog, the Recommender's
-/// candidates (<see cref="WriteAsync"/>, for items of the catalog topic only), and the display attributes
-/// of items seen in events (<see cref="WriteSeenAsync"/>, never candidates). A batch is one pipeline:
+/// Writes the public catalog to Redis (layout: <see cref="ItemCatalogKeys"/>): the items of the catalog
+/// topic, the Recommender's candidates and the DriftDetector's vocabulary of explanations. Nothing is
+/// written for items known only from events. A batch is one pipeline:
 /// every HSET and one SADD per model version are sent together, then awaited together, so a micro-batch
 /// costs one round trip. The writes are idempotent (same item, same model, same vector), so a replayed
 /// batch may write them again.
@@ -41,27 +41,6 @@ public sealed class ItemCatalogWriter(IDatabase database, TimeProvider clock)
             pending.Add(batch.SetAddAsync(ItemCatalogKeys.ItemsOfModel(version.Key), [.. version.Select(item => (RedisValue)item.ItemId)]));
         }
 
-        batch.Execute();
-        await Task.WhenAll(pending).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Writes the title and categories of items seen in events, for explanations, under
-    /// <see cref="ItemCatalogKeys.SeenItem"/>: no vector and no candidate set, so an item known only from
-    /// the stream never becomes a candidate.
-    /// </summary>
-    /// <exception cref="RedisException">A command failed or Redis is unreachable (the stage then stops, and the batch is replayed).</exception>
-    public async Task WriteSeenAsync(IReadOnlyList<CatalogItem> items)
-    {
-        ArgumentNullException.ThrowIfNull(items);
-        if (items.Count == 0)
-        {
-            return;
-        }
-
-        var updated = clock.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-        var batch = database.CreateBatch();
-        var pending = items.Select(item => batch.HashSetAsync(ItemCatalogKeys.SeenItem(item.ItemId), AttributeFields(item, updated).ToArray())).ToList();
         batch.Execute();
         await Task.WhenAll(pending).ConfigureAwait(false);
     }

@@ -73,10 +73,7 @@ public sealed class DriftProcessorTests(RedisServerFixture redis) : IClassFixtur
         var events = Switcher(world, user);
         var records = Records(events);
 
-        // This user is the only one, so each horror film has been seen only once or twice when the switch
-        // is flagged: examples may be films seen once.
-        var options = new DriftDetectorOptions { Explanation = new() { MinExampleItemEvents = 1 } };
-        var outputs = await RunAsync(NewProcessor(options), records[..50], records[50..], []);
+        var outputs = await RunAsync(NewProcessor(), records[..50], records[50..], []);
 
         var reference = new DriftReference(Options.Detection, events);
         var stored = await Store.LoadAsync(user);

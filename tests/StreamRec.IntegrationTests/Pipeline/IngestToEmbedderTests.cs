@@ -17,7 +17,7 @@ namespace StreamRec.IntegrationTests.Pipeline;
 
 /// <summary>The first two stages together, through the real embedded broker and a real redis-server.</summary>
 [Collection(KafkaCollection.Name)]
-public sealed class IngestToEmbedderTests(KafkaFixture kafka, RedisServerFixture redis) : IClassFixture<RedisServerFixture>
+public sealed class IngestToEmbedderTests(KafkaFixture kafka)
 {
     private static readonly byte[] Key = Enumerable.Range(100, 32).Select(i => (byte)i).ToArray();
 
@@ -50,8 +50,7 @@ public sealed class IngestToEmbedderTests(KafkaFixture kafka, RedisServerFixture
             new IngestProcessor(new RawEventValidator(ingestOptions, TimeProvider.System), new Pseudonymizer(Key), topics, TimeProvider.System),
             counters.Metrics, counters.Consumers, NullLogger.Instance).RunAsync(stop.Token);
         var embed = new StageLoop(kafka.Options, new StageLoopOptions { InputTopic = topics.Clean, GroupId = UniqueNames.Next("embed"), MaxBatchSize = 32 },
-            new EmbedderProcessor(service, new ItemCatalogWriter(redis.Connection.GetDatabase(), TimeProvider.System), topics, knownItemsCapacity: 1000,
-                new EmbedderMetrics(counters.Metrics), TimeProvider.System, NullLogger.Instance),
+            new EmbedderProcessor(service, topics, TimeProvider.System, NullLogger.Instance),
             counters.Metrics, counters.Consumers, NullLogger.Instance).RunAsync(stop.Token);
 
         long Consumed(string stage) => counters.Get("streamrec_events_consumed_total", "stage", stage);

@@ -36,10 +36,6 @@ public sealed class MutationExplainerTests
 
             vectors[id] = v;
             Assert.True(items.TryAdd(id, v, $"Title of {id}", genres));
-            for (var e = 0; e < 5; e++)
-            {
-                items.CountEvent(id);
-            }
         }
 
         return (items, vectors);
@@ -84,18 +80,48 @@ public sealed class MutationExplainerTests
     }
 
     [Fact]
-    public void Rarely_seen_items_are_not_named_as_examples()
+    public void Items_as_close_to_the_old_interest_as_to_the_new_are_not_named_as_examples()
     {
         var (items, vectors) = Catalog(seed: 3);
-        var rare = new float[8];
-        rare[Array.IndexOf(Genres, "Horror")] = 1; // exactly the new interest, but seen once
-        items.TryAdd("rare-horror", rare, "Rare", ["Horror"]);
-        items.CountEvent("rare-horror");
+        var before = Mean(vectors, "comedy-");
+        var after = Mean(vectors, "horror-");
+        // Closer to either interest than any horror film is to the new one, but about as close to both:
+        // it says nothing about the change.
+        var shared = new float[8];
+        for (var k = 0; k < shared.Length; k++)
+        {
+            shared[k] = before[k] + after[k];
+        }
 
-        var explanation = new MutationExplainer(new ExplanationOptions { MinExampleItemEvents = 3 }).Explain(Mean(vectors, "comedy-"), rare, items);
+        Assert.True(items.TryAdd("shared", shared, "Shared", ["Drama"]));
 
-        Assert.DoesNotContain(explanation.ExamplesAfter, e => e.ItemId == "rare-horror");
-        Assert.NotEmpty(explanation.ExamplesAfter);
+        var explanation = new MutationExplainer(new ExplanationOptions()).Explain(before, after, items);
+
+        Assert.DoesNotContain(explanation.ExamplesAfter, e => e.ItemId == "shared");
+        Assert.DoesNotContain(explanation.ExamplesBefore, e => e.ItemId == "shared");
+        Assert.Equal(3, explanation.ExamplesAfter.Count);
+    }
+
+    [Fact]
+    public void The_same_vectors_and_catalog_give_the_same_explanation_whatever_order_the_items_were_loaded_in()
+    {
+        var (items, vectors) = Catalog(seed: 4);
+        var reloaded = new ItemProfiles(capacity: 1000);
+        reloaded.UseModel("m1");
+        foreach (var item in items.Items.Reverse())
+        {
+            reloaded.TryAdd(item.ItemId, item.Vector, item.Title, item.Categories);
+        }
+
+        var explainer = new MutationExplainer(new ExplanationOptions());
+        var first = explainer.Explain(Mean(vectors, "drama-"), Mean(vectors, "romcom-"), items);
+        var second = explainer.Explain(Mean(vectors, "drama-"), Mean(vectors, "romcom-"), reloaded);
+
+        Assert.Equal(
+            System.Text.Json.JsonSerializer.Serialize(first),
+            System.Text.Json.JsonSerializer.Serialize(second));
+        Assert.NotEmpty(first.Gained);
+        Assert.NotEmpty(first.ExamplesAfter);
     }
 
     [Fact]

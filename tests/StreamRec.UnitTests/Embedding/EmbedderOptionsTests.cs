@@ -24,7 +24,6 @@ public sealed class EmbedderOptionsTests
             CacheCapacity = -1,
             MicroBatchSize = 0,
             MicroBatchWait = TimeSpan.Zero,
-            KnownItemsCapacity = 0,
             InputIdsName = " ",
             Hashing = new ItemFeatureHashingOptions { VocabularySize = 1, MaxFeatures = 0 },
         };
@@ -32,7 +31,7 @@ public sealed class EmbedderOptionsTests
         var result = new EmbedderOptionsValidator().Validate(null, options);
 
         Assert.True(result.Failed);
-        foreach (var key in new[] { "ModelPath", "ExecutionProvider", "Dimension", "IntraOpThreads", "MaxBatchSize", "CacheCapacity", "MicroBatchSize", "MicroBatchWait", "KnownItemsCapacity", "InputIdsName", "Hashing:VocabularySize", "Hashing:MaxFeatures" })
+        foreach (var key in new[] { "ModelPath", "ExecutionProvider", "Dimension", "IntraOpThreads", "MaxBatchSize", "CacheCapacity", "MicroBatchSize", "MicroBatchWait", "InputIdsName", "Hashing:VocabularySize", "Hashing:MaxFeatures" })
         {
             Assert.Contains(result.Failures!, failure => failure.StartsWith($"Embedder:{key} ", StringComparison.Ordinal));
         }

@@ -46,7 +46,7 @@ public sealed class ScheduledReleaserTests : IAsyncLifetime
         }
 
         var clock = new ManualClock(new DateTimeOffset(2026, 12, 1, 6, 0, 0, TimeSpan.Zero));
-        var options = new RecommenderOptions { Trigger = RecommenderOptions.ScheduleTrigger, TopK = 3, EpsilonSelection = 400, BudgetCap = 1000 };
+        var options = new RecommenderOptions { Trigger = RecommenderOptions.ScheduleTrigger, TopK = 3, EpsilonSelection = 400, BudgetCap = 1000, Privacy = { Mode = RecommenderPrivacyOptions.StrictMode } };
         var ledger = new PrivacyLedger(db, options.BudgetWindow, options.BudgetCap, clock);
         var releaser = new ScheduledReleaser(
             new ReleaseMaker(options, new ItemCatalogCache(db, TimeSpan.FromMinutes(1), clock), ledger, new CryptoRandomSource(), clock, NullLogger.Instance),

@@ -23,4 +23,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 504, Level = LogLevel.Information,
         Message = "Recommend stage (schedule): slot {Slot} released for {Releases} user(s) ({Republished} published before)")]
     public static partial void SlotReleased(ILogger logger, long slot, int releases, int republished);
+
+    [LoggerMessage(EventId = 505, Level = LogLevel.Information,
+        Message = "Recommend stage: joint mode, K={TopK}, popularity weight {PopularityWeight} over the billboard; no per-user epsilon is spent (Recommender:Privacy:Mode = strict for event-level private releases)")]
+    public static partial void StartedJoint(ILogger logger, int topK, double popularityWeight);
 }

@@ -62,7 +62,8 @@ internal sealed class RecommendBenchmark : IBenchmark
         using var redis = RedisServerProcess.StartAsync().GetAwaiter().GetResult();
         using var connection = RedisConnector.ConnectAsync(new RedisOptions { Configuration = redis.ConnectionString }).GetAwaiter().GetResult();
         var database = connection.GetDatabase();
-        var options = new RecommenderOptions();
+        // Strict mode: what this measures against its bounds is the private path (ledger charge, private top-K).
+        var options = new RecommenderOptions { Privacy = { Mode = RecommenderPrivacyOptions.StrictMode } };
 
         // The catalog, in Redis as the Embedder writes it, and the same vectors in memory for the raw bounds.
         Console.Error.WriteLine($"recommend: writing a catalog of {items:N0} random unit vectors (D = {Dimension})");

@@ -6,6 +6,7 @@ using StreamRec.DriftDetector.State;
 using StreamRec.Ingest;
 using StreamRec.Messaging.Stages;
 using StreamRec.Recommender.Ledger;
+using StreamRec.Recommender.Stage;
 using StreamRec.Storage;
 
 namespace StreamRec.Cli.Commands;
@@ -13,8 +14,8 @@ namespace StreamRec.Cli.Commands;
 /// <summary>
 /// <c>streamrec forget --user ID</c>: the erasure path for a data-subject request. Computes the user's
 /// pseudonym with Ingest's key (the raw id is used for nothing else and printed nowhere) and deletes
-/// everything StreamRec keeps in Redis under it: the interest state, the recent items and the privacy
-/// ledger. The keys share the pseudonym's hash tag, so one DEL removes them together, also on a Redis
+/// everything StreamRec keeps in Redis under it: the interest state, the recent items, the privacy
+/// ledger and the stored joint-mode releases. The keys share the pseudonym's hash tag, so one DEL removes them together, also on a Redis
 /// Cluster. Records already in Kafka topics carry the pseudonym until the topics' retention ends them
 /// (docs/privacy.md).
 /// </summary>
@@ -56,7 +57,7 @@ public static class ForgetCommand
             }
 
             var pseudonym = Pseudonymizer.FromOptions(ingest).Pseudonymize(rawId);
-            RedisKey[] keys = [DriftStateStore.Key(pseudonym), DriftStateStore.RecentItemsKey(pseudonym), PrivacyLedger.Key(pseudonym)];
+            RedisKey[] keys = [DriftStateStore.Key(pseudonym), DriftStateStore.RecentItemsKey(pseudonym), PrivacyLedger.Key(pseudonym), JointReleaseStore.Key(pseudonym)];
             using var connection = await RedisConnector.ConnectAsync(redis);
             if (!connection.IsConnected)
             {
@@ -65,7 +66,7 @@ public static class ForgetCommand
             }
 
             var deleted = await connection.GetDatabase().KeyDeleteAsync(keys).WaitAsync(cancellationToken);
-            Console.WriteLine($"forget: pseudonym {pseudonym}: deleted {deleted} key(s) of {keys.Length} (interest state, recent items, privacy ledger; absent keys were already gone).");
+            Console.WriteLine($"forget: pseudonym {pseudonym}: deleted {deleted} key(s) of {keys.Length} (interest state, recent items, privacy ledger, joint-mode releases; absent keys were already gone).");
             return ExitCodes.Success;
         });
         return command;

@@ -38,12 +38,12 @@ public static partial class DemoReport
                 .Append("</li>\n<li>Titles closer to the new interest: ").Append(HtmlReportPage.Escape(MutationShowcase.Titles(m.Explanation.ExamplesAfter))).Append("</li>\n");
             if (outcome.Releases.TryGetValue(m.MutationId, out var release))
             {
-                html.Append("<li>").Append(Invariant($"Recommended right after the mutation ({release.Mechanism.Selection}, epsilon {release.EpsilonSpent:0.##} spent, {release.EpsilonRemaining:0.##} left in the window): "))
+                html.Append("<li>").Append(Invariant($"Recommended right after the mutation ({release.Mechanism.Selection}, {HtmlReportPage.Escape(MutationShowcase.PrivacyNote(release))}): "))
                     .Append(HtmlReportPage.Escape(MutationShowcase.Titles(release.Items.Select(i => new ExampleItem(i.ItemId, i.Title))))).Append("</li>\n");
             }
             else
             {
-                html.Append("<li>No recommendation was released: the user's privacy budget was spent.</li>\n");
+                html.Append("<li>No recommendation was released: the user's privacy budget was spent, or the catalog held no candidate.</li>\n");
             }
 
             html.Append("</ul></div>\n");

@@ -101,7 +101,7 @@ public static partial class DemoReport
             .Append(")</summary>\n<table><tr><th>date</th><th>user</th><th>events</th><th>S</th><th>explanation</th><th>released</th></tr>\n");
         foreach (var m in outcome.Mutations)
         {
-            var released = outcome.Releases.TryGetValue(m.MutationId, out var release) ? Invariant($"epsilon {release.EpsilonSpent:0.##}") : "no";
+            var released = outcome.Releases.TryGetValue(m.MutationId, out var release) ? (release.PrivacyMode == "joint" ? "joint" : Invariant($"epsilon {release.EpsilonSpent:0.##}")) : "no";
             html.Append("<tr><td>").Append(Date(m)).Append("</td><td>").Append(HtmlReportPage.Escape(MutationShowcase.ShortUser(m.User)))
                 .Append("</td><td class=\"n\">").Append(m.Events.ToString("N0", CultureInfo.InvariantCulture))
                 .Append("</td><td class=\"n\">").Append(Invariant($"{m.Score:0.0}"))

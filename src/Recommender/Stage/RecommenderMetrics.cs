@@ -11,7 +11,7 @@ public sealed class RecommenderMetrics
         ArgumentNullException.ThrowIfNull(metrics);
         var meter = metrics.Meter;
         Published = meter.CreateCounter<long>(
-            "streamrec_recommendations_published_total", description: "Recommendation releases published (a release published again after a replay counts again).");
+            "streamrec_recommendations_published_total", description: "Recommendation releases published, by trigger and privacy mode (joint or strict); a release published again after a replay counts again.");
         EpsilonSpent = meter.CreateCounter<double>(
             "streamrec_privacy_epsilon_spent_total", description: "Epsilon charged to users' privacy ledgers, summed over users.");
         BudgetExhausted = meter.CreateCounter<long>(
@@ -34,10 +34,13 @@ public sealed class RecommenderMetrics
 
     public Histogram<double> EventToRecommendation { get; }
 
-    /// <summary>Exports the counters at zero for releases made by <paramref name="trigger"/>, so that their series exist (and rate() sees the first increment) before anything happens.</summary>
-    public void Start(KeyValuePair<string, object?> trigger)
+    /// <summary>The <c>mode</c> label of <see cref="Published"/>: "joint" or "strict" (validated), so two series per trigger at most.</summary>
+    public static KeyValuePair<string, object?> ModeTag(string mode) => new("mode", mode);
+
+    /// <summary>Exports the counters at zero for releases made by <paramref name="trigger"/> in <paramref name="mode"/>, so that their series exist (and rate() sees the first increment) before anything happens.</summary>
+    public void Start(KeyValuePair<string, object?> trigger, string mode)
     {
-        Published.Add(0, trigger);
+        Published.Add(0, trigger, ModeTag(mode));
         EpsilonSpent.Add(0);
         BudgetExhausted.Add(0);
         NoCandidates.Add(0, new KeyValuePair<string, object?>("reason", ReleaseMaker.NoCandidatesReason));

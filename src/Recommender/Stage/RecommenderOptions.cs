@@ -61,12 +61,21 @@ public sealed class RecommenderOptions
     /// Leave out the user's most recent items (those the DriftDetector keeps, DriftDetector:RecentItems).
     /// Off by default: which items are left out depends on the user's events directly, not through the
     /// bounded-sensitivity interest vector, so a release never containing an item hints that the user
-    /// interacted with it; the guarantee of docs/privacy.md does not cover that (see there).
+    /// interacted with it; the guarantee of docs/privacy.md does not cover that (see there). Strict mode
+    /// only: joint mode always leaves them out when the detector keeps them, since its list goes to the
+    /// user alone.
     /// </summary>
     public bool ExcludeRecentItems { get; set; }
 
     /// <summary>How often the candidate catalog is compared with Redis for new items.</summary>
     public TimeSpan CatalogRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Joint (default) or strict mode, and the joint blend's popularity weight (section "Recommender:Privacy").</summary>
+    public RecommenderPrivacyOptions Privacy { get; set; } = new();
+
+    /// <summary>Joint mode: no ledger, no noise; the list blends the user's interest with the billboard.</summary>
+    public bool IsJoint => Privacy.Mode == RecommenderPrivacyOptions.JointMode;
+
+    /// <summary>What one strict release charges the ledger (joint releases charge nothing).</summary>
     public double EpsilonPerRelease => EpsilonSelection + (PublishScores ? EpsilonScores : 0);
 }

@@ -12,6 +12,11 @@ public sealed class RecommenderOptionsValidator : IValidateOptions<RecommenderOp
         const string s = RecommenderOptions.SectionName;
         Check(options.Trigger is RecommenderOptions.MutationTrigger or RecommenderOptions.ScheduleTrigger,
             $"{s}:Trigger must be '{RecommenderOptions.MutationTrigger}' or '{RecommenderOptions.ScheduleTrigger}' (is '{options.Trigger}').");
+        const string p = $"{s}:{RecommenderPrivacyOptions.SectionName}";
+        Check(options.Privacy is { Mode: RecommenderPrivacyOptions.JointMode or RecommenderPrivacyOptions.StrictMode },
+            $"{p}:Mode must be '{RecommenderPrivacyOptions.JointMode}' or '{RecommenderPrivacyOptions.StrictMode}' (is '{options.Privacy?.Mode}').");
+        Check(options.Privacy is { PopularityWeight: >= 0 and <= 1 },
+            $"{p}:PopularityWeight must be in [0, 1] (is {options.Privacy?.PopularityWeight}).");
         Check(options.ScheduleInterval >= TimeSpan.FromSeconds(1), $"{s}:ScheduleInterval must be at least 1 s (is {options.ScheduleInterval}).");
         Check(!string.IsNullOrWhiteSpace(options.GroupId), $"{s}:GroupId must not be empty.");
         Check(options.MicroBatchSize >= 1, $"{s}:MicroBatchSize must be >= 1 (is {options.MicroBatchSize}).");

@@ -10,7 +10,8 @@ namespace StreamRec.Recommender.Stage;
 
 /// <summary>
 /// The recommend stage's work on a micro-batch of mutation records: each readable mutation is answered
-/// by <see cref="ReleaseMaker"/> (charge the ledger, draw the private release, store it) and the stored
+/// by <see cref="ReleaseMaker"/> (in joint mode: rank with the billboard and store; in strict mode: charge
+/// the ledger, draw the private release, store it) and the stored
 /// record is published on the recommendations topic, keyed by the user. An unreadable mutation goes to
 /// the dead-letter topic with reason <see cref="InvalidMutation"/>. Nothing here is logged about a user
 /// or their items.
@@ -32,6 +33,7 @@ public sealed class RecommenderProcessor : IBatchProcessor
     private readonly ILogger _logger;
     private readonly DeadLetters _deadLetters;
     private readonly RecommenderMetrics _metrics;
+    private readonly KeyValuePair<string, object?> _modeTag;
 
     public RecommenderProcessor(ReleaseMaker releases, TopicNames topics, RecommenderMetrics metrics, TimeProvider clock, ILogger logger)
     {
@@ -46,7 +48,8 @@ public sealed class RecommenderProcessor : IBatchProcessor
         _logger = logger;
         _deadLetters = new DeadLetters(Stage, topics, clock, logger);
         _metrics = metrics;
-        _metrics.Start(TriggerTag);
+        _modeTag = RecommenderMetrics.ModeTag(releases.Mode);
+        _metrics.Start(TriggerTag, releases.Mode);
     }
 
     public string StageName => Stage;
@@ -97,7 +100,7 @@ public sealed class RecommenderProcessor : IBatchProcessor
                 Value = release,
                 Timestamp = record.Message.Timestamp,
             }));
-            _metrics.Published.Add(1, TriggerTag);
+            _metrics.Published.Add(1, TriggerTag, _modeTag);
             if (record.Message.Timestamp.Type != TimestampType.NotAvailable)
             {
                 var latency = _clock.GetUtcNow() - record.Message.Timestamp.UtcDateTime;

@@ -9,8 +9,8 @@ namespace StreamRec.Recommender.Stage;
 
 /// <summary>
 /// Hosts the recommend stage in its default mode (<c>Recommender:Trigger = mutation</c>): mutations topic
-/// in, recommendations and dead-letter topics out, the candidate catalog and the privacy ledger in
-/// Redis. Noise comes from the operating system's cryptographic random number generator.
+/// in, recommendations and dead-letter topics out, the candidate catalog, the billboard and the privacy
+/// ledger in Redis. Strict mode's noise comes from the operating system's cryptographic random number generator.
 /// </summary>
 public sealed class RecommenderWorker(
     IOptions<KafkaOptions> kafka,
@@ -37,8 +37,15 @@ public sealed class RecommenderWorker(
         var connection = await redis.GetAsync(stoppingToken).ConfigureAwait(false);
         var releases = ReleaseMaker.ForRedis(options, connection.GetDatabase(), clock, logger, recommenderMetrics);
         var processor = new RecommenderProcessor(releases, kafka.Value.Topics, recommenderMetrics, clock, logger);
-        Log.Started(logger, options.TopK, options.EpsilonSelection, options.PublishScores ? $", epsilon {options.EpsilonScores} for the scores" : ", no scores published",
-            releases.Sensitivity, options.InterestRate, options.MaxEventWeight, options.BudgetCap, options.BudgetWindow);
+        if (options.IsJoint)
+        {
+            Log.StartedJoint(logger, options.TopK, options.Privacy.PopularityWeight);
+        }
+        else
+        {
+            Log.Started(logger, options.TopK, options.EpsilonSelection, options.PublishScores ? $", epsilon {options.EpsilonScores} for the scores" : ", no scores published",
+                releases.Sensitivity, options.InterestRate, options.MaxEventWeight, options.BudgetCap, options.BudgetWindow);
+        }
         await new StageLoop(kafka.Value, new StageLoopOptions
         {
             InputTopic = kafka.Value.Topics.Mutations,

@@ -11,7 +11,9 @@ using StreamRec.Storage;
 namespace StreamRec.Recommender.Stage;
 
 /// <summary>
-/// Makes one differentially private release, whatever triggered it (a mutation, or the fixed schedule):
+/// Makes one release, whatever triggered it (a mutation, or the fixed schedule), in the configured privacy
+/// mode (<see cref="RecommenderPrivacyOptions"/>). In joint mode (the default) the candidates are found as
+/// below and <see cref="JointReleaser"/> ranks and stores the list: no ledger, no noise. In strict mode:
 /// <list type="number">
 /// <item>the candidates are the items of the interest's encoder model in the public catalog
 /// (<see cref="ItemCatalogCache"/>: items published on the catalog topic, never items known only from
@@ -50,15 +52,17 @@ public sealed class ReleaseMaker
 
     private readonly RecentItemsReader? _recentItems;
     private readonly RecommenderMetrics? _metrics;
+    private readonly JointReleaser? _joint;
 
     /// <summary>
     /// <paramref name="recentItems"/> is where the users' recent items are read when
     /// <see cref="RecommenderOptions.ExcludeRecentItems"/> is on; <paramref name="metrics"/> are the host's
-    /// instruments (none outside a host: the privacy benchmarks, unit tests).
+    /// instruments (none outside a host: the privacy benchmarks, unit tests); <paramref name="joint"/> makes
+    /// the joint-mode releases, and is required in joint mode.
     /// </summary>
     public ReleaseMaker(
         RecommenderOptions options, ItemCatalogCache catalog, PrivacyLedger ledger, IRandomSource random, TimeProvider clock, ILogger logger,
-        RecentItemsReader? recentItems = null, RecommenderMetrics? metrics = null)
+        RecentItemsReader? recentItems = null, RecommenderMetrics? metrics = null, JointReleaser? joint = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(catalog);
@@ -74,6 +78,12 @@ public sealed class ReleaseMaker
         _logger = logger;
         _recentItems = recentItems;
         _metrics = metrics;
+        _joint = joint;
+        if (options.IsJoint && joint is null)
+        {
+            throw new ArgumentException("Recommender:Privacy:Mode is joint, but no joint releaser was given.", nameof(joint));
+        }
+
         if (options.ExcludeRecentItems && recentItems is null)
         {
             throw new ArgumentException("Recommender:ExcludeRecentItems is on, but no store of recent items was given.", nameof(recentItems));
@@ -82,12 +92,16 @@ public sealed class ReleaseMaker
         Sensitivity = ScoreSensitivity.ForEwma(options.InterestRate, options.MaxEventWeight);
     }
 
-    /// <summary>Δ: the sensitivity of one score to one replaced event.</summary>
+    /// <summary>Δ: the sensitivity of one score to one replaced event (strict mode).</summary>
     public double Sensitivity { get; }
 
+    /// <summary>"joint" or "strict": the <c>mode</c> label of the releases this maker makes.</summary>
+    public string Mode => _options.Privacy.Mode;
+
     /// <summary>
-    /// The release maker of a running stage: the catalog, the ledgers and the users' recent items in
-    /// <paramref name="database"/>, noise from the operating system's cryptographic generator.
+    /// The release maker of a running stage: the catalog, the ledgers, the users' recent items and drift
+    /// states, the billboard and the joint records in <paramref name="database"/>, noise from the operating
+    /// system's cryptographic generator.
     /// </summary>
     public static ReleaseMaker ForRedis(
         RecommenderOptions options, StackExchange.Redis.IDatabase database, TimeProvider clock, ILogger logger, RecommenderMetrics? metrics = null)
@@ -101,14 +115,15 @@ public sealed class ReleaseMaker
             clock,
             logger,
             new RecentItemsReader(database),
-            metrics);
+            metrics,
+            options.IsJoint ? JointReleaser.ForRedis(options, database, clock) : null);
     }
 
     /// <exception cref="StackExchange.Redis.RedisException">Redis is unreachable (the stage stops; the request is replayed).</exception>
     public async Task<ReleaseResult> MakeAsync(ReleaseRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (_checkedDimensions.Add(request.Interest.Length))
+        if (!_options.IsJoint && _checkedDimensions.Add(request.Interest.Length))
         {
             CheckRounding(request.Interest.Length);
         }
@@ -123,6 +138,11 @@ public sealed class ReleaseMaker
         {
             _metrics?.NoCandidates.Add(1, new KeyValuePair<string, object?>("reason", NoCandidatesReason));
             return new ReleaseResult(ReleaseStatus.NoCandidates, null);
+        }
+
+        if (_options.IsJoint)
+        {
+            return await _joint!.MakeAsync(request, catalog).ConfigureAwait(false);
         }
 
         var epsilon = _options.EpsilonPerRelease;
@@ -183,6 +203,7 @@ public sealed class ReleaseMaker
             ReleaseId = request.ReleaseId,
             User = request.User,
             Trigger = request.Trigger,
+            PrivacyMode = RecommenderPrivacyOptions.StrictMode,
             MutationId = request.MutationId,
             Items = items,
             Mechanism = new ReleaseMechanism

@@ -41,7 +41,7 @@ public sealed class ScheduledRecommenderWorker(
         var connection = await redis.GetAsync(stoppingToken).ConfigureAwait(false);
         var database = connection.GetDatabase();
         var releases = ReleaseMaker.ForRedis(options, database, clock, logger, recommenderMetrics);
-        recommenderMetrics.Start(TriggerTag);
+        recommenderMetrics.Start(TriggerTag, releases.Mode);
         var schedule = new ScheduledReleaser(releases, database, options.ScheduleInterval, clock);
         using var producer = new ProducerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Producer(kafka.Value)).Build();
         var slot = schedule.CurrentSlot;
@@ -54,7 +54,7 @@ public sealed class ScheduledRecommenderWorker(
             var deliveries = made.Select(m => producer.ProduceAsync(kafka.Value.Topics.Recommendations,
                 new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes(m.User), Value = m.Record, Timestamp = stamp }, stoppingToken)).ToList();
             await Task.WhenAll(deliveries).ConfigureAwait(false);
-            recommenderMetrics.Published.Add(made.Count, TriggerTag);
+            recommenderMetrics.Published.Add(made.Count, TriggerTag, RecommenderMetrics.ModeTag(releases.Mode));
 
             Log.SlotReleased(logger, slot, made.Count, made.Count(m => m.Status == ReleaseStatus.Republished));
             slot++;

@@ -113,11 +113,11 @@ public static class MutationShowcase
             Console.WriteLine($"    after:  {Titles(explanation.ExamplesAfter)}");
             if (releases.TryGetValue(m.MutationId, out var release))
             {
-                Console.WriteLine($"    recommended (epsilon {release.EpsilonSpent:0.##} spent, {release.EpsilonRemaining:0.##} left in the window): {Titles(release.Items.Select(i => new ExampleItem(i.ItemId, i.Title)))}");
+                Console.WriteLine($"    recommended ({PrivacyNote(release)}): {Titles(release.Items.Select(i => new ExampleItem(i.ItemId, i.Title)))}");
             }
             else
             {
-                Console.WriteLine("    recommended: nothing (the user's privacy budget was spent)");
+                Console.WriteLine("    recommended: nothing (the user's privacy budget was spent, or the catalog held no candidate)");
             }
         }
     }
@@ -136,6 +136,19 @@ public static class MutationShowcase
         return shifts.Count == 0
             ? "(none)"
             : string.Join(", ", shifts.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Category} {s.After - s.Before:+0.00;-0.00}")));
+    }
+
+    /// <summary>
+    /// What a release cost: "epsilon 1 spent, 9 left in the window" (strict mode), or "joint mode, billboard
+    /// V" ("joint mode, no billboard yet" when the list followed the interest alone): a joint release spends
+    /// no epsilon, so printing its zero would read as a free strict release.
+    /// </summary>
+    public static string PrivacyNote(RecommendationRecord release)
+    {
+        ArgumentNullException.ThrowIfNull(release);
+        return release.PrivacyMode == "joint"
+            ? release.BillboardVersion is { } version ? $"joint mode, billboard {version}" : "joint mode, no billboard yet"
+            : string.Create(CultureInfo.InvariantCulture, $"epsilon {release.EpsilonSpent:0.##} spent, {release.EpsilonRemaining:0.##} left in the window");
     }
 
     public static string Titles(IEnumerable<ExampleItem> items)

@@ -24,7 +24,7 @@ public sealed partial class DemoCommandTests
         Assert.Contains("5,000 consumed = 5,000 forwarded (pseudonymised) + 0 dead-lettered", demo.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("embedder              5,000 embeddings", demo.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("drift detector        5,000 consumed = 5,000 applied + 0 already applied + 0 dead-lettered", demo.StandardOutput, StringComparison.Ordinal);
-        Assert.Matches(@"recommender           (\d+) mutations -> \1 private releases", demo.StandardOutput);
+        Assert.Matches(@"recommender           (\d+) mutations -> \1 joint-mode releases", demo.StandardOutput); // the default mode
         Assert.Contains("pipeline:", demo.StandardError, StringComparison.Ordinal); // progress output
     }
 
@@ -157,7 +157,7 @@ public sealed partial class DemoCommandTests
         && Regex.IsMatch(block, @"^    less:   [\w-]+ [+-]\d\.\d\d", RegexOptions.Multiline)
         && Regex.IsMatch(block, @"^    before: .+\(\d{4}\)", RegexOptions.Multiline)
         && Regex.IsMatch(block, @"^    after:  .+\(\d{4}\)", RegexOptions.Multiline)
-        && Regex.IsMatch(block, @"^    recommended \(epsilon [\d.]+ spent, [\d.]+ left in the window\): .+\(\d{4}\)", RegexOptions.Multiline);
+        && Regex.IsMatch(block, @"^    recommended \((epsilon [\d.]+ spent, [\d.]+ left in the window|joint mode, (billboard \S+|no billboard yet))\): .+\(\d{4}\)", RegexOptions.Multiline);
 
     /// <summary>
     /// Starts the demo with SIGINT at its default action: a process started in the background by a
@@ -222,7 +222,7 @@ public sealed partial class DemoCommandTests
         return false;
     }
 
-    [GeneratedRegex(@"recommender\s+(?<mutations>[\d,]+) mutations -> (?<releases>[\d,]+) private releases")]
+    [GeneratedRegex(@"recommender\s+(?<mutations>[\d,]+) mutations -> (?<releases>[\d,]+) (private|joint-mode) releases")]
     private static partial Regex RecommenderLine();
 
     [GeneratedRegex(@"^  user [0-9a-f]+…  mutation on \d{4}-\d{2}-\d{2}, after [\d,]+ events, score \d+\.\d \(threshold [\d.]+\)$", RegexOptions.Multiline)]

@@ -156,6 +156,7 @@ public sealed class RunCommandTests(KafkaFixture kafka)
     [InlineData("--DriftDetector:Detection:CusumTreshold=9", "DriftDetector:Detection:CusumTreshold")]
     [InlineData("--Recommender:EpsilonSelection=-1", "Recommender:EpsilonSelection")]
     [InlineData("--Recommender:TopK=ten", "Recommender:TopK")]
+    [InlineData("--Recommender:Privacy:Mode=lenient", "Recommender:Privacy:Mode")]
     [InlineData("--Kafka:Client:security.protocol=carrier-pigeon", "Kafka:Client:security.protocol")]
     [InlineData("--Kafka:Consumer:enable.auto.offset.store=true", "Kafka:Consumer:enable.auto.offset.store")]
     [InlineData("--Observability:Port=70000", "Observability:Port")]

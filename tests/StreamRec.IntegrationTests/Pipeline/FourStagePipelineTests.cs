@@ -37,7 +37,7 @@ public sealed class FourStagePipelineTests(KafkaFixture kafka, RedisServerFixtur
         var events = SwitchingEvents(prefix, users, eventOnlyItems: false);
         var db = redis.Connection.GetDatabase();
         using var counters = new CounterCapture();
-        var (decodedMutations, decodedReleases, _) = await RunAsync(prefix, topics, PublicCatalog(prefix), events, new RecommenderOptions { TopK = 5, EpsilonSelection = 2 }, counters);
+        var (decodedMutations, decodedReleases, _) = await RunAsync(prefix, topics, PublicCatalog(prefix), events, new RecommenderOptions { TopK = 5, EpsilonSelection = 2, Privacy = { Mode = RecommenderPrivacyOptions.StrictMode } }, counters);
         long Consumed(string stage) => counters.Get("streamrec_events_consumed_total", "stage", stage);
 
         var pseudonymizer = new Pseudonymizer(Key);
@@ -105,7 +105,7 @@ public sealed class FourStagePipelineTests(KafkaFixture kafka, RedisServerFixtur
         using var counters = new CounterCapture();
         // A large epsilon: the noisy selection is, with overwhelming probability, the noiseless one, in
         // which the users' own horror items would rank high if they were candidates.
-        var options = new RecommenderOptions { TopK = 5, EpsilonSelection = 400, BudgetCap = 10_000 };
+        var options = new RecommenderOptions { TopK = 5, EpsilonSelection = 400, BudgetCap = 10_000, Privacy = { Mode = RecommenderPrivacyOptions.StrictMode } };
 
         var (mutations, releases, modelVersion) = await RunAsync(prefix, topics, catalog, events, options, counters);
 

@@ -38,13 +38,14 @@ internal sealed class FaultRun
 
     /// <summary>
     /// Small batches (many batches, so a fault meets one in every phase) and a budget no user reaches
-    /// (every mutation is released, so the ledger must hold exactly one charge per mutation).
+    /// (every mutation is released, so the ledger must hold exactly one charge per mutation; strict mode,
+    /// since joint mode has no ledger to check).
     /// </summary>
     public static readonly string[] WorkerSettings =
     [
         "--DriftDetector:MicroBatchSize=16", "--DriftDetector:MicroBatchWait=00:00:00.050",
         "--Recommender:MicroBatchSize=8", "--Recommender:BudgetCap=1000", "--Recommender:TopK=5",
-        "--Recommender:EpsilonSelection=1", "--Recommender:PublishScores=false",
+        "--Recommender:EpsilonSelection=1", "--Recommender:PublishScores=false", "--Recommender:Privacy:Mode=strict",
     ];
 
     public string Prefix { get; }

@@ -86,7 +86,9 @@ public sealed class PipelineKillTests(KafkaFixture kafka, RedisServerFixture red
             // The random 12-dimensional test encoder separates the genres less than the trained one: a more sensitive CUSUM.
             "--DriftDetector:Detection:CusumSlack=0.5", "--DriftDetector:Detection:CusumThreshold=6",
             // A budget no mutation of this test exhausts, and a catalog a restarted recommender reloads at once.
-            "--Recommender:BudgetCap=1000", "--Recommender:CatalogRefreshInterval=00:00:01", "--Recommender:TopK=5");
+            "--Recommender:BudgetCap=1000", "--Recommender:CatalogRefreshInterval=00:00:01", "--Recommender:TopK=5",
+            // Strict mode: the ledger's one charge per mutation is part of what a kill must not break.
+            "--Recommender:Privacy:Mode=strict");
 
         var workers = Stages.ToDictionary(s => s, Start);
         var random = new Random(23);

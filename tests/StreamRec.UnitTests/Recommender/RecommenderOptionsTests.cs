@@ -46,6 +46,37 @@ public sealed class RecommenderOptionsTests
     }
 
     [Fact]
+    public async Task An_unknown_privacy_mode_or_an_impossible_popularity_weight_is_refused_naming_the_key()
+    {
+        using var host = Host(new() { ["Recommender:Privacy:Mode"] = "lenient", ["Recommender:Privacy:PopularityWeight"] = "1.5" });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("Recommender:Privacy:Mode must be 'joint' or 'strict' (is 'lenient').", error.Failures);
+        Assert.Contains("Recommender:Privacy:PopularityWeight must be in [0, 1] (is 1.5).", error.Failures);
+    }
+
+    [Fact]
+    public void Joint_mode_is_the_default_with_the_weight_the_offline_measurement_chose()
+    {
+        using var host = Host([]);
+
+        var options = host.Services.GetRequiredService<IOptions<RecommenderOptions>>().Value;
+
+        Assert.Equal((RecommenderPrivacyOptions.JointMode, 0.05, true), (options.Privacy.Mode, options.Privacy.PopularityWeight, options.IsJoint));
+    }
+
+    [Fact]
+    public void Strict_mode_is_bound_from_the_privacy_section()
+    {
+        using var host = Host(new() { ["Recommender:Privacy:Mode"] = "strict", ["Recommender:Privacy:PopularityWeight"] = "0" });
+
+        var options = host.Services.GetRequiredService<IOptions<RecommenderOptions>>().Value;
+
+        Assert.Equal((RecommenderPrivacyOptions.StrictMode, 0.0, false), (options.Privacy.Mode, options.Privacy.PopularityWeight, options.IsJoint));
+    }
+
+    [Fact]
     public void A_mistyped_key_is_an_error_that_names_it()
     {
         using var host = Host(new() { ["Recommender:Epsilon"] = "2" });

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Numerics.Tensors;
 using StreamRec.Contracts;
 using StreamRec.DriftDetector.Detection;
 using StreamRec.Evaluation;
@@ -227,17 +228,23 @@ internal sealed class RecommendUtilityBenchmark : IBenchmark
         return 0;
     }
 
-    /// <summary>Blend score (1 - w)(s·item + 1)/2 + w·popularity of the item in the user's cluster (normalised to [0, 1]).</summary>
+    /// <summary>
+    /// Joint mode's blend as the Recommender computes it (<see cref="JointRanker"/>): (1 - w)(cos(s, item) + 1)/2 +
+    /// w·popularity of the item in the user's cluster (normalised to [0, 1]). The cosine, not s·item, so that the
+    /// w chosen here is the w that means the same thing live.
+    /// </summary>
     private static int[][] BlendLists(Phase phase, float[][] billboard, double w)
     {
         var scores = new float[billboard[0].Length];
         return phase.Users.Select(u =>
         {
             var similarity = phase.Similarity[u];
+            var norm = phase.Norm[u];
             var popularity = billboard[phase.Cluster[u]];
             for (var i = 0; i < scores.Length; i++)
             {
-                scores[i] = (float)(((1 - w) * (similarity[i] + 1) / 2) + (w * popularity[i]));
+                var cosine = norm > 0 ? Math.Clamp(similarity[i] / norm, -1, 1) : 0;
+                scores[i] = (float)(((1 - w) * (cosine + 1) / 2) + (w * popularity[i]));
             }
 
             return CandidateScores.TopK(scores, K, phase.Seen[u]);
@@ -342,6 +349,9 @@ internal sealed class RecommendUtilityBenchmark : IBenchmark
 
         public required float[][] Similarity { get; init; }
 
+        /// <summary>||s|| per user: <see cref="Similarity"/> over it is the cosine.</summary>
+        public required float[] Norm { get; init; }
+
         public required int[] Cluster { get; init; }
 
         public required HashSet<int>[] Seen { get; init; }
@@ -352,6 +362,7 @@ internal sealed class RecommendUtilityBenchmark : IBenchmark
         {
             var count = histories.Count;
             var similarity = new float[count][];
+            var norm = new float[count];
             var cluster = new int[count];
             var seen = new HashSet<int>[count];
             var target = new int[count];
@@ -362,12 +373,13 @@ internal sealed class RecommendUtilityBenchmark : IBenchmark
                 var state = Replay(known, embeddings, dimension);
                 similarity[u] = new float[matrix.Count];
                 CandidateScores.Compute(matrix, state.Short, similarity[u]);
+                norm[u] = TensorPrimitives.Norm(state.Short);
                 cluster[u] = Nearest(centroids, state.Long);
                 seen[u] = known.Select(e => e.Movie).ToHashSet();
                 target[u] = history[known.Length].Movie;
             }
 
-            return new Phase { Users = [.. Enumerable.Range(0, count)], Similarity = similarity, Cluster = cluster, Seen = seen, Target = target };
+            return new Phase { Users = [.. Enumerable.Range(0, count)], Similarity = similarity, Norm = norm, Cluster = cluster, Seen = seen, Target = target };
         }
 
         /// <summary>The DriftDetector's own update over the events (a_s = 0.3, a_l = 0.03, as privacy-utility).</summary>

@@ -37,11 +37,12 @@ public sealed class DriftDetectorOptions
     /// <summary>
     /// How many of each user's most recent items to keep in Redis (<c>streamrec:recent:{user}</c>, same TTL)
     /// so that the Recommender can leave them out (always in its joint mode, whose lists go to the user alone;
-    /// with Recommender:ExcludeRecentItems in strict mode). 0, the default, keeps none: the list is more data
-    /// about the user (about 15 bytes per item in Redis), and in strict mode excluding items from private
-    /// data weakens the recommendations' guarantee (docs/privacy.md).
+    /// with Recommender:ExcludeRecentItems in strict mode). 100 by default, since joint mode is the default
+    /// and a list that offers what the user has just watched is a poor one; 0 keeps none: the list is more
+    /// data about the user (about 15 bytes per item in Redis), and in strict mode excluding items from
+    /// private data weakens the recommendations' guarantee (docs/privacy.md).
     /// </summary>
-    public int RecentItems { get; set; }
+    public int RecentItems { get; set; } = 100;
 
     public DriftParameters Detection { get; set; } = new();
 

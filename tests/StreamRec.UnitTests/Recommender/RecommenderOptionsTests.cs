@@ -63,7 +63,7 @@ public sealed class RecommenderOptionsTests
 
         var options = host.Services.GetRequiredService<IOptions<RecommenderOptions>>().Value;
 
-        Assert.Equal((RecommenderPrivacyOptions.JointMode, 0.05, true), (options.Privacy.Mode, options.Privacy.PopularityWeight, options.IsJoint));
+        Assert.Equal((RecommenderPrivacyOptions.JointMode, 0.1, true), (options.Privacy.Mode, options.Privacy.PopularityWeight, options.IsJoint));
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using StreamRec.Recommender.Billboard;
+
 namespace StreamRec.Recommender.Stage;
 
 /// <summary>
@@ -67,6 +69,13 @@ public sealed class RecommenderOptions
 
     /// <summary>How often the candidate catalog is compared with Redis for new items.</summary>
     public TimeSpan CatalogRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The billboard (section "Recommender:Billboard"): per-cluster item counts released with user-level
+    /// DP, counted from the embedded events by the same process. Nested here so that the section is one
+    /// of the Recommender's known keys (a mistyped key below it is still an error) and is validated with it.
+    /// </summary>
+    public BillboardOptions Billboard { get; set; } = new();
 
     public double EpsilonPerRelease => EpsilonSelection + (PublishScores ? EpsilonScores : 0);
 }

@@ -36,7 +36,4 @@ public sealed class BillboardOptions
 
     /// <summary>Micro-batch bound of that reading: one Redis script per batch and window.</summary>
     public int MicroBatchSize { get; set; } = 512;
-
-    /// <summary>The length of one step, Window / T.</summary>
-    public TimeSpan Step => Window / ReleasesPerWindow;
 }

@@ -54,6 +54,9 @@ public sealed class BillboardReleaser
     private readonly ILogger _logger;
     private readonly string _owner = Guid.NewGuid().ToString("N");
 
+    /// <summary>The step each model's release was last tried for here, so that a tick within the same step asks Redis nothing.</summary>
+    private readonly Dictionary<string, (long WindowStart, int Step)> _tried = new(StringComparer.Ordinal);
+
     /// <param name="store">The billboard's Redis state.</param>
     /// <param name="options">The billboard's options.</param>
     /// <param name="producer">Where releases are published (null: the snapshot in Redis only).</param>
@@ -115,6 +118,11 @@ public sealed class BillboardReleaser
         var made = new List<BillboardSnapshot>();
         foreach (var model in await _store.ModelsAsync().ConfigureAwait(false))
         {
+            if (_tried.TryGetValue(model, out var tried) && tried == (windowStart, step))
+            {
+                continue;
+            }
+
             var previous = windowStart - _windows.WindowMs;
             if (step != _windows.Steps
                 && await _store.ExistingFrameAsync(model, previous).ConfigureAwait(false) is not null
@@ -127,6 +135,12 @@ public sealed class BillboardReleaser
             if (await ReleaseAsync(model, windowStart, step).ConfigureAwait(false) is { } snapshot)
             {
                 made.Add(snapshot);
+            }
+
+            // Not while the model's catalog is empty: its first items may still arrive within the step.
+            if (await _store.ExistingFrameAsync(model, windowStart).ConfigureAwait(false) is not null)
+            {
+                _tried[model] = (windowStart, step);
             }
         }
 

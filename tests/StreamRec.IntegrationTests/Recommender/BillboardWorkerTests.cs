@@ -165,6 +165,39 @@ public sealed class BillboardWorkerTests(KafkaFixture kafka, RedisServerFixture 
         Assert.All(snapshot.Counts.SelectMany(row => row), count => Assert.True(count >= 0));
     }
 
+    [Fact]
+    public async Task A_missed_final_step_is_released_late_and_the_next_windows_snapshots_add_it_to_their_own_release()
+    {
+        var (world, prefix, topic) = await SetUpAsync("bb-late");
+        var events = Enumerable.Range(0, 16).Select(i => Event(world, prefix + "u" + (i % 4), i, world.Items[i])).ToList();
+        ByteRecords.ProduceAll(kafka.Options, topic, events.Select(GenreWorld.Message));
+        var options = Options();
+        using var counters = new CounterCapture();
+        const long Window = 1_900_000_000_000;
+        await CountAllAsync(topic, options, counters, events.Count, DateTimeOffset.FromUnixTimeMilliseconds(Window + 500));
+        var releaser = Releaser(options, null, "unused", counters);
+
+        // Nothing ran from step 1 of the window until step 2 of the next one.
+        var made = await releaser.ReleaseDueAsync(Window + 4_000 + 2_500);
+
+        var final = Assert.Single(made, m => m.ModelVersion == world.ModelVersion && m.Version == $"{Window}-4");
+        var next = Assert.Single(made, m => m.ModelVersion == world.ModelVersion && m.Version == $"{Window + 4_000}-2");
+        Assert.Equal(next.Version, (await new BillboardSnapshotStore(redis.Connection.GetDatabase()).ReadVersionAsync(world.ModelVersion)));
+        Assert.Empty(await releaser.ReleaseDueAsync(Window + 4_000 + 2_900)); // the same step again: nothing
+
+        // The new window counted nothing, so its release at step 2 is its one node's stored noise, clamped, added to the final one.
+        var store = new BillboardStore(redis.Connection.GetDatabase(), options);
+        var frame = (await store.ExistingFrameAsync(world.ModelVersion, Window + 4_000))!;
+        var noise = await store.NodeNoiseAsync(world.ModelVersion, Window + 4_000, (1, 0), frame.Cells, releaser.Accountant.NodeScale, new CryptoRandomSource());
+        for (var c = 0; c < frame.Clusters; c++)
+        {
+            for (var i = 0; i < frame.Items.Length; i++)
+            {
+                Assert.Equal(final.Counts[c][i] + Math.Max(0, noise[(c * frame.Items.Length) + i]), next.Counts[c][i]);
+            }
+        }
+    }
+
     private async Task<(GenreWorld World, string Prefix, string Topic)> SetUpAsync(string name)
     {
         var prefix = UniqueNames.Next(name) + "-";
@@ -187,10 +220,10 @@ public sealed class BillboardWorkerTests(KafkaFixture kafka, RedisServerFixture 
     };
 
     /// <summary>Runs a billboard counting loop (a fresh consumer group: from the topic's start) until it consumed <paramref name="expected"/> records.</summary>
-    private async Task CountAllAsync(string topic, BillboardOptions options, CounterCapture counters, int expected)
+    private async Task CountAllAsync(string topic, BillboardOptions options, CounterCapture counters, int expected, DateTimeOffset? now = null)
     {
         var store = new BillboardStore(redis.Connection.GetDatabase(), options);
-        var processor = new BillboardProcessor(store, new BillboardWindows(options), new RecommenderMetrics(counters.Metrics), new ManualClock(Now), NullLogger.Instance);
+        var processor = new BillboardProcessor(store, new BillboardWindows(options), new RecommenderMetrics(counters.Metrics), new ManualClock(now ?? Now), NullLogger.Instance);
         using var stop = new CancellationTokenSource();
         var loop = new StageLoop(kafka.Options, new StageLoopOptions { InputTopic = topic, GroupId = UniqueNames.Next("billboard"), MaxBatchSize = options.MicroBatchSize },
             processor, counters.Metrics, counters.Consumers, NullLogger.Instance).RunAsync(stop.Token);

@@ -47,7 +47,7 @@ public sealed class BillboardOptionsTests
         Assert.True(options.Enabled);
         Assert.Equal((1.0, TimeSpan.FromDays(1), 24, 32, 8, "streamrec-billboard"),
             (options.EpsilonPerWindow, options.Window, options.ReleasesPerWindow, options.MaxItemsPerUser, options.Clusters, options.GroupId));
-        Assert.Equal(TimeSpan.FromHours(1), options.Step);
+        Assert.Equal(3_600_000, new BillboardWindows(options).StepMs);
         Assert.Empty(BillboardOptionsValidator.Errors(options));
     }
 

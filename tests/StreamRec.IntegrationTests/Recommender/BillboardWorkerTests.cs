@@ -1,10 +1,12 @@
 using System.Text.Json;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging.Abstractions;
+using StreamRec.Cli.Hosting;
 using StreamRec.Contracts;
 using StreamRec.Embedder.Stage;
 using StreamRec.IntegrationTests.DriftDetector;
 using StreamRec.IntegrationTests.Embedding;
+using StreamRec.IntegrationTests.Hosting;
 using StreamRec.IntegrationTests.Infrastructure;
 using StreamRec.Messaging;
 using StreamRec.Messaging.Stages;
@@ -196,6 +198,81 @@ public sealed class BillboardWorkerTests(KafkaFixture kafka, RedisServerFixture 
                 Assert.Equal(final.Counts[c][i] + Math.Max(0, noise[(c * frame.Items.Length) + i]), next.Counts[c][i]);
             }
         }
+    }
+
+    [Fact]
+    public async Task The_recommend_stage_host_counts_and_releases_the_billboard_on_its_own_clock()
+    {
+        var prefix = UniqueNames.Next("bb-host") + "-";
+        var world = new GenreWorld(prefix, seed: 17, itemsPerGenre: 4);
+        await world.WriteCatalogAsync(redis.Connection.GetDatabase());
+        await using var worker = InProcessWorker.Build(StageSelection.Parse("recommend"), kafka.Options, topic => kafka.CreateTopic(topic, partitions: 2), prefix,
+            redis.Server.ConnectionString, new Dictionary<string, string?>
+            {
+                ["Recommender:GroupId"] = prefix + "recommend",
+                ["Recommender:Billboard:Window"] = "00:00:02", ["Recommender:Billboard:ReleasesPerWindow"] = "4",
+                ["Recommender:Billboard:MaxItemsPerUser"] = "4", ["Recommender:Billboard:EpsilonPerWindow"] = "1.5", ["Recommender:Billboard:Clusters"] = "3",
+            });
+        var events = Enumerable.Range(0, 40).Select(i => Event(world, prefix + "u" + (i % 5), i, world.Items[i % world.Items.Count])).ToList();
+        ByteRecords.ProduceAll(kafka.Options, worker.Topics.Embedded, events.Select(GenreWorld.Message));
+        using var counters = new CounterCapture(worker.Metrics);
+        await worker.StartAsync();
+
+        var snapshots = new BillboardSnapshotStore(redis.Connection.GetDatabase());
+        await Eventually.TrueAsync(
+            async () => counters.Total("streamrec_billboard_events_total") >= events.Count && counters.Total("streamrec_billboard_releases_total") >= 2
+                        && await snapshots.ReadVersionAsync(world.ModelVersion) is not null,
+            TimeSpan.FromSeconds(60), () => $"events counted ({counters.Total("streamrec_billboard_events_total")} of {events.Count}) and two releases ({counters.Total("streamrec_billboard_releases_total")})");
+
+        var snapshot = (await snapshots.ReadAsync(world.ModelVersion))!;
+        Assert.Equal(4, snapshot.Guarantee.MaxItemsPerUser);
+        Assert.Equal(world.Items.Count, snapshot.Items.Length);
+        // L = 4 items for each of the 5 users, per window: a window boundary may fall between two batches.
+        Assert.InRange(counters.Get("streamrec_billboard_events_total", "outcome", BillboardOutcomes.Counted), 5 * 4, 2 * 5 * 4);
+        Assert.NotEmpty(ByteRecords.ReadToEnd(kafka.Options, worker.Topics.Billboard, TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task A_users_cluster_is_the_one_nearest_their_stored_long_horizon_interest_and_stays_for_the_window()
+    {
+        var (world, prefix, topic) = await SetUpAsync("bb-cluster");
+        var options = Options();
+        var db = redis.Connection.GetDatabase();
+        var frame = (await new BillboardStore(db, options).FrameAsync(world.ModelVersion, WindowStart))!;
+        var item = world.Items[0];
+        var itemCluster = BillboardClustering.Nearest(frame.Centroids, item.Embedding.Span);
+        var interest = (itemCluster + 1) % frame.Clusters;
+        var (withState, withoutState) = (prefix + "with-state", prefix + "without-state");
+        await db.StringSetAsync(DriftStateKeys.User(withState), DriftState(world.ModelVersion, frame.Centroids[interest]));
+        ByteRecords.ProduceAll(kafka.Options, topic, new[] { Event(world, withState, 0, item), Event(world, withoutState, 0, item) }.Select(GenreWorld.Message));
+        using (var counters = new CounterCapture())
+        {
+            await CountAllAsync(topic, options, counters, 2);
+        }
+
+        // The interest moves on within the window: the user's cluster does not.
+        await db.StringSetAsync(DriftStateKeys.User(withState), DriftState(world.ModelVersion, frame.Centroids[itemCluster]));
+        ByteRecords.ProduceAll(kafka.Options, topic, [GenreWorld.Message(Event(world, withState, 1, world.Items[1]))]);
+        using (var counters = new CounterCapture())
+        {
+            await CountAllAsync(topic, options, counters, 3);
+        }
+
+        Assert.Equal(interest, (int)await db.HashGetAsync(BillboardKeys.User(world.ModelVersion, WindowStart, withState), "cluster"));
+        Assert.Equal(itemCluster, (int)await db.HashGetAsync(BillboardKeys.User(world.ModelVersion, WindowStart, withoutState), "cluster"));
+        var counts = await db.HashGetAllAsync(BillboardKeys.Counts(world.ModelVersion, WindowStart));
+        Assert.Equal(
+            new[] { $"{interest}:{item.ItemId}", $"{interest}:{world.Items[1].ItemId}", $"{itemCluster}:{item.ItemId}" }.Order(StringComparer.Ordinal),
+            counts.Select(c => (string)c.Name!).Order(StringComparer.Ordinal));
+        Assert.All(counts, c => Assert.Equal(1, (long)c.Value));
+    }
+
+    /// <summary>A stored drift state whose long-horizon vector is <paramref name="longVector"/>, as the DriftDetector writes it.</summary>
+    private static byte[] DriftState(string model, float[] longVector)
+    {
+        var state = new UserDriftState(longVector.Length) { Events = 50 };
+        longVector.CopyTo(state.Long, 0);
+        return DriftStateRecord.Write(0, 49, model, UserDriftStateCodec.Write(state));
     }
 
     private async Task<(GenreWorld World, string Prefix, string Topic)> SetUpAsync(string name)

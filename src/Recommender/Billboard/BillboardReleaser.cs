@@ -149,7 +149,9 @@ public sealed class BillboardReleaser
 
     /// <summary>
     /// Releases one step of one model's window if this process wins its lock; null when another process
-    /// has it, or when the model's public catalog is empty.
+    /// has it, or when the model's public catalog is empty. Only for the due step or the previous
+    /// window's last (<see cref="ReleaseDueAsync"/>): the lock and the node noise expire two windows after
+    /// they were written, and a step asked for after that would be released again with new noise.
     /// </summary>
     public async Task<BillboardSnapshot?> ReleaseAsync(string model, long windowStart, int step)
     {

@@ -68,6 +68,7 @@ public sealed class BillboardStore
     private readonly BillboardOptions _options;
     private readonly TimeSpan _ttl;
     private readonly Dictionary<(string Model, long Window), BillboardFrame> _frames = [];
+    private readonly Lock _framesGate = new(); // the counting loop and the release loop share the store
 
     public BillboardStore(IDatabase database, BillboardOptions options)
     {
@@ -114,7 +115,7 @@ public sealed class BillboardStore
     /// <summary>The window's frame when one was made, else null (cached: a frame never changes).</summary>
     public async Task<BillboardFrame?> ExistingFrameAsync(string model, long windowStart)
     {
-        lock (_frames)
+        lock (_framesGate)
         {
             if (_frames.TryGetValue((model, windowStart), out var cached))
             {
@@ -129,7 +130,7 @@ public sealed class BillboardStore
         }
 
         var frame = BillboardFrame.Read((byte[])value!);
-        lock (_frames)
+        lock (_framesGate)
         {
             // Frames of windows long past are of no more use: keep the cache to the recent ones.
             foreach (var old in _frames.Keys.Where(k => k.Window < windowStart - (2 * (long)_options.Window.TotalMilliseconds)).ToList())

@@ -6,6 +6,9 @@ namespace StreamRec.Recommender.Stage;
 /// <summary>The Recommender's instruments. No label carries a user.</summary>
 public sealed class RecommenderMetrics
 {
+    /// <summary>Set once when the billboard starts, before the gauge that reports it is first read with a value.</summary>
+    private double? _billboardEpsilon;
+
     public RecommenderMetrics(StreamRecMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(metrics);
@@ -31,8 +34,6 @@ public sealed class RecommenderMetrics
             "streamrec_billboard_epsilon_per_window", () => _billboardEpsilon is { } e ? [new Measurement<double>(e)] : Array.Empty<Measurement<double>>(),
             description: "User-level epsilon of one window of billboard releases (the guarantee every billboard record carries); absent when the billboard is off.");
     }
-
-    private double? _billboardEpsilon;
 
     public Counter<long> Published { get; }
 

@@ -11,4 +11,5 @@ namespace StreamRec.Contracts;
 [JsonSerializable(typeof(MutationRecord))]
 [JsonSerializable(typeof(RecommendationRecord))]
 [JsonSerializable(typeof(CatalogItemRecord))]
+[JsonSerializable(typeof(BillboardRecord))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -18,5 +18,8 @@ public sealed class TopicNames
     /// <summary>The catalog topic: the public items, the Recommender's only candidates (Embedder:ConsumeCatalog).</summary>
     public string Catalog { get; set; } = "streamrec.catalog";
 
-    public IReadOnlyList<string> All => [Raw, Clean, Embedded, DeadLetter, Mutations, Recommendations, Catalog];
+    /// <summary>The billboard: per-cluster item counts released with user-level DP (the Recommender's billboard worker).</summary>
+    public string Billboard { get; set; } = "streamrec.billboard";
+
+    public IReadOnlyList<string> All => [Raw, Clean, Embedded, DeadLetter, Mutations, Recommendations, Catalog, Billboard];
 }

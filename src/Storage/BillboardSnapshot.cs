@@ -16,10 +16,10 @@ public sealed record BillboardSnapshot
     /// <summary>The encoder model whose vectors the centroids are in.</summary>
     public required string ModelVersion { get; init; }
 
-    /// <summary>When the release was made, unix ms.</summary>
+    /// <summary>When the release was made, unix ms: the end of its step, whatever the time it took to compute.</summary>
     public required long ReleasedAt { get; init; }
 
-    /// <summary>Start of the window the counts cover, unix ms (event time).</summary>
+    /// <summary>Start of the window the counts cover, unix ms, in processing time (when the billboard counted the events, not their event time).</summary>
     public required long WindowStart { get; init; }
 
     /// <summary>The release's step in its window, 1..<see cref="BillboardGuarantee.ReleasesPerWindow"/>.</summary>
@@ -33,6 +33,10 @@ public sealed record BillboardSnapshot
     /// <summary>The public catalog items the counts are for.</summary>
     public required string[] Items { get; init; }
 
-    /// <summary>k rows aligned with <see cref="Items"/>: noisy distinct-user counts, clamped at 0 (post-processing).</summary>
+    /// <summary>
+    /// k rows aligned with <see cref="Items"/>: noisy distinct-user counts, clamped at 0 (post-processing).
+    /// Each is the previous window's final release plus the current window's release at <see cref="Step"/>
+    /// (also post-processing), so a user active in both windows is covered by 2 x epsilon here.
+    /// </summary>
     public required long[][] Counts { get; init; }
 }

@@ -15,6 +15,7 @@ using StreamRec.Messaging.Stages;
 using StreamRec.Observability;
 using StreamRec.Observability.Health;
 using StreamRec.Observability.Hosting;
+using StreamRec.Recommender.Billboard;
 using StreamRec.Recommender.Stage;
 using StreamRec.Storage;
 
@@ -165,6 +166,14 @@ public static class WorkerHost
         if (stages.Recommend && configuration[$"{RecommenderOptions.SectionName}:{nameof(RecommenderOptions.Trigger)}"] is null or RecommenderOptions.MutationTrigger)
         {
             consumers.Add(RecommenderProcessor.Stage);
+        }
+
+        // The billboard consumes the embedded events in the recommend stage's process, whatever the trigger.
+        // A value that is not a boolean is reported by the options' validation; here it counts as on.
+        var billboard = configuration[$"{RecommenderOptions.SectionName}:{nameof(RecommenderOptions.Billboard)}:{nameof(BillboardOptions.Enabled)}"];
+        if (stages.Recommend && (!bool.TryParse(billboard, out var enabled) || enabled))
+        {
+            consumers.Add(BillboardProcessor.Stage);
         }
 
         return consumers;

@@ -65,6 +65,40 @@ public sealed class BinaryTreeCounter
     public static long NodeScale(int horizon, double epsilon, double sensitivity) =>
         new BillboardAccountant(epsilon, sensitivity, horizon).NodeScale;
 
+    /// <summary>
+    /// The nodes whose noise enters the release after step <paramref name="step"/>: for each set bit j of
+    /// t, the node of level j that covers steps (t - 2^j, t] with the bits below j cleared, named by
+    /// (level j, index i) where the node covers steps (i 2^j, (i + 1) 2^j]. Highest level first. This is
+    /// the dyadic decomposition of 1..t that <see cref="Add"/> sums; a counter whose state lives elsewhere
+    /// (the billboard's, in Redis) releases <c>exact prefix sum + the noise of these nodes</c>.
+    /// </summary>
+    public static (int Level, int Index)[] NodesOf(int step)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(step, 1);
+        var nodes = new (int, int)[BitOperations.PopCount((uint)step)];
+        var n = 0;
+        for (var j = 31 - BitOperations.LeadingZeroCount((uint)step); j >= 0; j--)
+        {
+            if ((step & (1 << j)) != 0)
+            {
+                nodes[n++] = (j, (step >> j) - 1);
+            }
+        }
+
+        return nodes;
+    }
+
+    /// <summary>
+    /// The node that <see cref="Add"/> completes (and draws noise for) at step <paramref name="step"/>:
+    /// level = trailing zeros of t, index = t / 2^level - 1.
+    /// </summary>
+    public static (int Level, int Index) NodeCompletedAt(int step)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(step, 1);
+        var level = BitOperations.TrailingZeroCount(step);
+        return (level, (step >> level) - 1);
+    }
+
     /// <summary>Adds step t's increment and returns the released (noisy) count after step t.</summary>
     public long Add(long increment)
     {

@@ -1,3 +1,5 @@
+using StreamRec.Recommender.Billboard;
+
 namespace StreamRec.Recommender.Stage;
 
 /// <summary>
@@ -75,6 +77,13 @@ public sealed class RecommenderOptions
 
     /// <summary>Joint mode: no ledger, no noise; the list blends the user's interest with the billboard.</summary>
     public bool IsJoint => Privacy.Mode == RecommenderPrivacyOptions.JointMode;
+
+    /// <summary>
+    /// The billboard (section "Recommender:Billboard"): per-cluster item counts released with user-level
+    /// DP, counted from the embedded events by the same process. Nested here so that the section is one
+    /// of the Recommender's known keys (a mistyped key below it is still an error) and is validated with it.
+    /// </summary>
+    public BillboardOptions Billboard { get; set; } = new();
 
     /// <summary>What one strict release charges the ledger (joint releases charge nothing).</summary>
     public double EpsilonPerRelease => EpsilonSelection + (PublishScores ? EpsilonScores : 0);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using StreamRec.Recommender.Billboard;
 
 namespace StreamRec.Recommender.Stage;
 
@@ -31,6 +32,7 @@ public sealed class RecommenderOptionsValidator : IValidateOptions<RecommenderOp
         Check(options.InterestRate is > 0 and <= 1, $"{s}:InterestRate must be in (0, 1] (is {options.InterestRate}); it must equal DriftDetector:Detection:ShortRate.");
         Check(options.MaxEventWeight is > 0 and <= 1, $"{s}:MaxEventWeight must be in (0, 1] (is {options.MaxEventWeight}).");
         Check(options.CatalogRefreshInterval >= TimeSpan.Zero, $"{s}:CatalogRefreshInterval must not be negative (is {options.CatalogRefreshInterval}).");
+        errors.AddRange(BillboardOptionsValidator.Errors(options.Billboard));
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
 
         void Check(bool valid, string message)

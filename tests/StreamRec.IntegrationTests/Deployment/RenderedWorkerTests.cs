@@ -101,13 +101,17 @@ public sealed class RenderedWorkerTests(KafkaFixture kafka)
                     {
                         ["Raw"] = topics.Raw, ["Clean"] = topics.Clean, ["Embedded"] = topics.Embedded, ["DeadLetter"] = topics.DeadLetter,
                         ["Mutations"] = topics.Mutations, ["Recommendations"] = topics.Recommendations, ["Catalog"] = topics.Catalog,
+                        ["Billboard"] = topics.Billboard,
                     },
                 },
                 ["Redis"] = new JsonObject { ["Configuration"] = redis },
                 ["Ingest"] = new JsonObject { ["GroupId"] = prefix + "ingest" },
                 ["Embedder"] = new JsonObject { ["GroupId"] = prefix + "embed", ["ModelPath"] = modelPath },
                 ["DriftDetector"] = new JsonObject { ["GroupId"] = prefix + "drift" },
-                ["Recommender"] = new JsonObject { ["GroupId"] = prefix + "recommend" },
+                ["Recommender"] = new JsonObject
+                {
+                    ["GroupId"] = prefix + "recommend", ["Billboard"] = new JsonObject { ["GroupId"] = prefix + "billboard" },
+                },
             },
         };
         var file = Path.Combine(directory.Path, "this-machine-values.yaml");

@@ -42,8 +42,12 @@ internal sealed class InProcessWorker : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Builds the host (not started: <see cref="StartAsync"/>), its topics created by <paramref name="createTopic"/>.</summary>
-    public static InProcessWorker Build(StageSelection stages, KafkaOptions kafka, Action<string> createTopic, string prefix, string? redis = null)
+    /// <summary>
+    /// Builds the host (not started: <see cref="StartAsync"/>), its topics created by <paramref name="createTopic"/>;
+    /// <paramref name="settings"/> are added over the defaults below.
+    /// </summary>
+    public static InProcessWorker Build(
+        StageSelection stages, KafkaOptions kafka, Action<string> createTopic, string prefix, string? redis = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var port = LoopbackPorts.GetFree();
         var topics = WorkerProcess.Topics(prefix);
@@ -52,28 +56,34 @@ internal sealed class InProcessWorker : IAsyncDisposable
             createTopic(topic);
         }
 
-        var settings = new Dictionary<string, string?>
+        var configuration = new Dictionary<string, string?>
         {
             ["Kafka:BootstrapServers"] = kafka.BootstrapServers,
             ["Kafka:Consumer:statistics.interval.ms"] = "1000",
             ["Kafka:Topics:Raw"] = topics.Raw, ["Kafka:Topics:Clean"] = topics.Clean, ["Kafka:Topics:Embedded"] = topics.Embedded,
             ["Kafka:Topics:DeadLetter"] = topics.DeadLetter, ["Kafka:Topics:Mutations"] = topics.Mutations,
             ["Kafka:Topics:Recommendations"] = topics.Recommendations, ["Kafka:Topics:Catalog"] = topics.Catalog,
+            ["Kafka:Topics:Billboard"] = topics.Billboard, ["Recommender:Billboard:GroupId"] = prefix + "billboard",
             ["Ingest:GroupId"] = prefix + "ingest", ["Ingest:PseudonymKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["DriftDetector:GroupId"] = prefix + "drift",
             ["Observability:ListenAddress"] = "127.0.0.1", ["Observability:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var (key, value) in kafka.Consumer)
         {
-            settings.TryAdd($"Kafka:Consumer:{key}", value);
+            configuration.TryAdd($"Kafka:Consumer:{key}", value);
         }
 
         if (redis is not null)
         {
-            settings["Redis:Configuration"] = redis;
+            configuration["Redis:Configuration"] = redis;
         }
 
-        var app = WorkerHost.Build(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), stages);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+
+        var app = WorkerHost.Build(new ConfigurationBuilder().AddInMemoryCollection(configuration).Build(), stages);
         var logs = new LogRecorder();
         app.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
         return new InProcessWorker(app, port, topics, logs);

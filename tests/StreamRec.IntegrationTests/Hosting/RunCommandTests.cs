@@ -6,6 +6,7 @@ using StreamRec.Ingest;
 using StreamRec.IntegrationTests.Embedding;
 using StreamRec.IntegrationTests.Infrastructure;
 using StreamRec.IntegrationTests.Kafka;
+using StreamRec.Recommender.Billboard;
 
 namespace StreamRec.IntegrationTests.Hosting;
 
@@ -86,6 +87,9 @@ public sealed class RunCommandTests(KafkaFixture kafka)
         }.Select(name => (name, Array.Empty<string>())));
         expected.Add(("streamrec_recommendations_published_total", ["trigger=\"mutation\""]));
         expected.Add(("streamrec_recommendations_skipped_total", ["reason=\"no_candidates\""]));
+        expected.Add(("streamrec_billboard_releases_total", []));
+        expected.AddRange(BillboardOutcomes.All.Select(o => ("streamrec_billboard_events_total", new[] { $"outcome=\"{o}\"" })));
+        expected.Add(("streamrec_events_consumed_total", ["stage=\"billboard\""]));
 
         var text = "";
         List<string> missing = [];
@@ -157,6 +161,8 @@ public sealed class RunCommandTests(KafkaFixture kafka)
     [InlineData("--Recommender:EpsilonSelection=-1", "Recommender:EpsilonSelection")]
     [InlineData("--Recommender:TopK=ten", "Recommender:TopK")]
     [InlineData("--Recommender:Privacy:Mode=lenient", "Recommender:Privacy:Mode")]
+    [InlineData("--Recommender:Billboard:ReleasesPerWindow=0", "Recommender:Billboard:ReleasesPerWindow")]
+    [InlineData("--Recommender:Billboard:Epsilon=1", "Recommender:Billboard:Epsilon")]
     [InlineData("--Kafka:Client:security.protocol=carrier-pigeon", "Kafka:Client:security.protocol")]
     [InlineData("--Kafka:Consumer:enable.auto.offset.store=true", "Kafka:Consumer:enable.auto.offset.store")]
     [InlineData("--Observability:Port=70000", "Observability:Port")]

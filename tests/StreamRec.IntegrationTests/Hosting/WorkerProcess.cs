@@ -28,6 +28,7 @@ internal sealed class WorkerProcess : IDisposable
     {
         Raw = prefix + "raw", Clean = prefix + "clean", Embedded = prefix + "embedded", DeadLetter = prefix + "dlq",
         Mutations = prefix + "mutations", Recommendations = prefix + "recommendations", Catalog = prefix + "catalog",
+        Billboard = prefix + "billboard",
     };
 
     /// <summary>Starts the worker with a fresh pseudonym key; <paramref name="settings"/> are added as --Key=value arguments after the defaults below.</summary>
@@ -48,9 +49,10 @@ internal sealed class WorkerProcess : IDisposable
             $"--Kafka:Topics:Raw={topics.Raw}", $"--Kafka:Topics:Clean={topics.Clean}", $"--Kafka:Topics:Embedded={topics.Embedded}",
             $"--Kafka:Topics:DeadLetter={topics.DeadLetter}", $"--Kafka:Topics:Mutations={topics.Mutations}",
             $"--Kafka:Topics:Recommendations={topics.Recommendations}", $"--Kafka:Topics:Catalog={topics.Catalog}",
+            $"--Kafka:Topics:Billboard={topics.Billboard}",
             $"--Redis:Configuration={redis}",
             $"--Ingest:GroupId={prefix}ingest", $"--Embedder:GroupId={prefix}embed", $"--DriftDetector:GroupId={prefix}drift",
-            $"--Recommender:GroupId={prefix}recommend",
+            $"--Recommender:GroupId={prefix}recommend", $"--Recommender:Billboard:GroupId={prefix}billboard",
             $"--Embedder:ModelPath={modelPath}",
             $"--Observability:ListenAddress=127.0.0.1", $"--Observability:Port={port}",
             .. settings,

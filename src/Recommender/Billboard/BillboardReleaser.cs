@@ -54,6 +54,9 @@ public sealed class BillboardReleaser
     private readonly ILogger _logger;
     private readonly string _owner = Guid.NewGuid().ToString("N");
 
+    /// <summary>The longest wait between two looks at the clock (a clock change is noticed within it).</summary>
+    private static readonly TimeSpan MaxTick = TimeSpan.FromSeconds(5);
+
     /// <summary>The step each model's release was last tried for here, so that a tick within the same step asks Redis nothing.</summary>
     private readonly Dictionary<string, (long WindowStart, int Step)> _tried = new(StringComparer.Ordinal);
 
@@ -102,6 +105,30 @@ public sealed class BillboardReleaser
     public BillboardGuarantee Guarantee { get; }
 
     public BillboardWindows Windows => _windows;
+
+    /// <summary>
+    /// Releases every step when it ends, until <paramref name="stoppingToken"/> is cancelled: looks at the
+    /// clock at each step boundary, and at least every few seconds so that a clock change is noticed.
+    /// </summary>
+    /// <exception cref="StackExchange.Redis.RedisException">Redis is unreachable or a command failed.</exception>
+    public async Task RunAsync(TimeProvider clock, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+            await ReleaseDueAsync(now).ConfigureAwait(false);
+            var wait = TimeSpan.FromMilliseconds(_windows.NextBoundary(now) - clock.GetUtcNow().ToUnixTimeMilliseconds());
+            try
+            {
+                await Task.Delay(wait < TimeSpan.FromMilliseconds(10) ? TimeSpan.FromMilliseconds(10) : wait > MaxTick ? MaxTick : wait, clock, stoppingToken)
+                    .ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
 
     /// <summary>The snapshot version of a step: "{window start, unix ms}-{step}".</summary>
     public static string Version(long windowStart, int step) => string.Create(CultureInfo.InvariantCulture, $"{windowStart}-{step}");

@@ -28,9 +28,6 @@ public sealed class BillboardWorker(
     TimeProvider clock,
     ILogger<BillboardWorker> logger) : StageWorker(BillboardProcessor.Stage, metrics, logger)
 {
-    /// <summary>The longest wait between two looks at the clock (a clock change is noticed within it).</summary>
-    private static readonly TimeSpan MaxTick = TimeSpan.FromSeconds(5);
-
     protected override string? TransientReason(Exception failure) => RedisFailures.TransientReason(failure) ?? base.TransientReason(failure);
 
     protected override IReadOnlyList<string> RestartReasons => [RedisFailures.Reason, KafkaFailures.Reason];
@@ -58,7 +55,7 @@ public sealed class BillboardWorker(
             GroupId = options.GroupId,
             MaxBatchSize = options.MicroBatchSize,
         }, new BillboardProcessor(store, releaser.Windows, recommenderMetrics, clock, logger), Metrics, consumers, logger).RunAsync(stop.Token);
-        var releasing = ReleaseLoopAsync(releaser, stop.Token);
+        var releasing = releaser.RunAsync(clock, stop.Token);
         try
         {
             await Task.WhenAny(counting, releasing).ConfigureAwait(false);
@@ -70,24 +67,5 @@ public sealed class BillboardWorker(
 
         // The counting loop first: its failure is the one to report when both ended.
         await Task.WhenAll(counting, releasing).ConfigureAwait(false);
-    }
-
-    private async Task ReleaseLoopAsync(BillboardReleaser releaser, CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-            await releaser.ReleaseDueAsync(now).ConfigureAwait(false);
-            var wait = TimeSpan.FromMilliseconds(releaser.Windows.NextBoundary(now) - clock.GetUtcNow().ToUnixTimeMilliseconds());
-            try
-            {
-                await Task.Delay(wait < TimeSpan.FromMilliseconds(10) ? TimeSpan.FromMilliseconds(10) : wait > MaxTick ? MaxTick : wait, clock, stoppingToken)
-                    .ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-        }
     }
 }

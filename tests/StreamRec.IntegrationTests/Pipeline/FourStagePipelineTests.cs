@@ -128,7 +128,7 @@ public sealed class FourStagePipelineTests(KafkaFixture kafka, RedisServerFixtur
     private static TopicNames Topics(string prefix) => new()
     {
         Raw = prefix + "raw", Clean = prefix + "clean", Embedded = prefix + "embedded", DeadLetter = prefix + "dlq",
-        Mutations = prefix + "mutations", Recommendations = prefix + "recommendations", Catalog = prefix + "catalog",
+        Mutations = prefix + "mutations", Recommendations = prefix + "recommendations", Catalog = prefix + "catalog", Billboard = prefix + "billboard",
     };
 
     private static List<string> Users(string prefix) => [.. Enumerable.Range(0, 6).Select(u => $"{prefix}raw-person-{u}")];

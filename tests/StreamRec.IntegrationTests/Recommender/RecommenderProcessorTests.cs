@@ -266,7 +266,7 @@ public sealed class RecommenderProcessorTests(RedisServerFixture redis) : IClass
         Assert.Equal(("joint", snapshot.Version, 0.0), (release.PrivacyMode, release.BillboardVersion, release.EpsilonSpent));
         Assert.Equal(Guarantee, release.BillboardGuarantee);
         Assert.Equal((null, null), (release.EpsilonRemaining, release.WindowSeconds));
-        Assert.Equal((JointRanker.MechanismName, (double?)0.05, (double?)null, (double?)null, world.Items.Count),
+        Assert.Equal((JointRanker.MechanismName, (double?)new RecommenderPrivacyOptions().PopularityWeight, (double?)null, (double?)null, world.Items.Count),
             (release.Mechanism.Selection, release.Mechanism.PopularityWeight, release.Mechanism.EpsilonSelection, release.Mechanism.Sensitivity, release.Mechanism.Candidates));
         Assert.Equal(5, release.Items.Count);
         Assert.All(release.Items, i => Assert.StartsWith("Horror film", i.Title, StringComparison.Ordinal));

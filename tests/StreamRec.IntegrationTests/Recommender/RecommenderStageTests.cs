@@ -110,7 +110,9 @@ public sealed class RecommenderStageTests(KafkaFixture kafka, RedisServerFixture
         using (var stop = new CancellationTokenSource())
         {
             var drift = new StageLoop(kafka.Options, new StageLoopOptions { InputTopic = topics.Embedded, GroupId = UniqueNames.Next("drift"), MaxBatchSize = 32 },
-                new DriftProcessor(new DriftDetectorOptions(), new DriftStateStore(db, TimeSpan.FromDays(1)), new ItemCatalogReader(db), topics,
+                // No recent items: a user who watched most of the new genre's films would get other genres' films,
+                // and this test is about the blend (leaving seen items out is tested in RecommenderProcessorTests).
+                new DriftProcessor(new DriftDetectorOptions { RecentItems = 0 }, new DriftStateStore(db, TimeSpan.FromDays(1)), new ItemCatalogReader(db), topics,
                     new DriftMetrics(counters.Metrics), TimeProvider.System, NullLogger.Instance),
                 counters.Metrics, counters.Consumers, NullLogger.Instance).RunAsync(stop.Token);
             var recommend = new StageLoop(kafka.Options, new StageLoopOptions { InputTopic = topics.Mutations, GroupId = UniqueNames.Next("recommend"), MaxBatchSize = 8 },

@@ -113,7 +113,7 @@ internal sealed class RecommendUtilityBenchmark : IBenchmark
             }
         }
 
-        var exactBillboard = Normalise(clusterCounts);
+        var exactBillboard = Normalise(matrix, clusterCounts, floor: 0);
         var metrics = new Metrics(films, bootstrap);
         var rows = new List<string>();
         void Report(string method, string privacy, string weight, Measured measured) =>
@@ -156,7 +156,7 @@ internal sealed class RecommendUtilityBenchmark : IBenchmark
             var scale = BinaryTreeCounter.NodeScale(steps, epsilon, bound.Sensitivity);
             for (var d = 0; d < draws; d++)
             {
-                var noisy = Normalise(Release(clusterCounts, steps, scale));
+                var noisy = Normalise(matrix, Release(clusterCounts, steps, scale), JointRanker.NoiseFloor(scale, BinaryTreeCounter.LevelsFor(steps)));
                 var (wd, _) = ChooseWeight(validation, noisy, metrics);
                 chosen.Add(wd);
                 lists.Add(BlendLists(test, noisy, wd));
@@ -188,11 +188,12 @@ internal sealed class RecommendUtilityBenchmark : IBenchmark
         // events, which strict mode protects, so only the global (one-cluster) billboard is used: released once
         // with user-level ε = 1 per day like the joint rows, then public to every release at no per-user cost.
         var billboardEpsilon = 1.0;
+        var globalScale = BinaryTreeCounter.NodeScale(steps, billboardEpsilon, bound.Sensitivity);
         var globalMax = globalUsers.Max();
         (string Name, float[] Popularity)[] sources =
         [
             ($"strict + global popularity from the billboard (user-level ε = {billboardEpsilon} per day)",
-                Normalise(Release(globalBounded, steps, BinaryTreeCounter.NodeScale(steps, billboardEpsilon, bound.Sensitivity)))[0]),
+                Normalise(matrix, Release(globalBounded, steps, globalScale), JointRanker.NoiseFloor(globalScale, BinaryTreeCounter.LevelsFor(steps)))[0]),
             ("strict + exact global popularity (a ceiling: these counts are NOT private)", [.. globalUsers.Select(x => (float)(x / globalMax))]),
         ];
         foreach (var (name, popularity) in sources)
@@ -224,7 +225,7 @@ internal sealed class RecommendUtilityBenchmark : IBenchmark
 
         output.WriteLine();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"SE of hit and NDCG: standard deviation across users / sqrt(users), of each user's mean over the {draws} noise draws (DP rows). Coverage: share of the {films:N0} films in at least one user's top 10 (mean over draws); its SE is the standard deviation over {bootstrap} bootstrap resamples of users (seeded), of the first draw. Joint: counts per (cluster, film) of distinct train users, each user at most L = {maxItems} films (the first in time order), released by the binary-tree mechanism with T = {steps} steps per day, {BinaryTreeCounter.LevelsFor(steps)} levels, discrete Laplace node scale ceil(L·levels/ε) (CSPRNG), the release at step T; noisy counts clamped at 0. w chosen per draw on validation with the released billboard. Strict: Δ = {delta:0.##}, peeling report-noisy-max with ε/K per round, no exclusion in the mechanism. Strict + popularity: score (1 - w) s·item + w (2p - 1), p the normalised global popularity (public to the release), Δ = (1 - w)·{delta:0.##}, w from {{{string.Join(", ", StrictWeightGrid)}}} chosen on validation with one noise draw; the billboard's ε is paid once per day for all users, not per release. Billboard: users per cluster {string.Join("/", Enumerable.Range(0, centroids.Length).Select(c => validation.Cluster.Count(x => x == c)))}, largest count per cluster {string.Join("/", clusterCounts.Select(c => c.Max()))}, largest global bounded count {globalBounded[0].Max()}. Finished in {clock.Elapsed.TotalSeconds:0} s."));
+            $"SE of hit and NDCG: standard deviation across users / sqrt(users), of each user's mean over the {draws} noise draws (DP rows). Coverage: share of the {films:N0} films in at least one user's top 10 (mean over draws); its SE is the standard deviation over {bootstrap} bootstrap resamples of users (seeded), of the first draw. Joint: counts per (cluster, film) of distinct train users, each user at most L = {maxItems} films (the first in time order), released by the binary-tree mechanism with T = {steps} steps per day, {BinaryTreeCounter.LevelsFor(steps)} levels, discrete Laplace node scale ceil(L·levels/ε) (CSPRNG), the release at step T; p = (count - floor)⁺ / (largest - floor), floor = 3 x 2 x scale x sqrt(levels), as the Recommender computes it. w chosen per draw on validation with the released billboard. Strict: Δ = {delta:0.##}, peeling report-noisy-max with ε/K per round, no exclusion in the mechanism. Strict + popularity: score (1 - w) s·item + w (2p - 1), p the normalised global popularity (public to the release), Δ = (1 - w)·{delta:0.##}, w from {{{string.Join(", ", StrictWeightGrid)}}} chosen on validation with one noise draw; the billboard's ε is paid once per day for all users, not per release. Billboard: users per cluster {string.Join("/", Enumerable.Range(0, centroids.Length).Select(c => validation.Cluster.Count(x => x == c)))}, largest count per cluster {string.Join("/", clusterCounts.Select(c => c.Max()))}, largest global bounded count {globalBounded[0].Max()}. Finished in {clock.Elapsed.TotalSeconds:0} s."));
         return 0;
     }
 
@@ -318,13 +319,12 @@ internal sealed class RecommendUtilityBenchmark : IBenchmark
         }).ToArray()).ToArray();
     }
 
-    /// <summary>Per cluster: max(count, 0) / the cluster's largest count (post-processing of the release).</summary>
-    private static float[][] Normalise(long[][] counts) =>
-        [.. counts.Select(cluster =>
-        {
-            var max = Math.Max(1, cluster.Max());
-            return cluster.Select(c => (float)Math.Max(0, c) / max).ToArray();
-        })];
+    /// <summary>Per cluster, p as the Recommender computes it (<see cref="JointRanker.Popularity"/>): counts above the noise floor, over the largest.</summary>
+    private static float[][] Normalise(ItemMatrix matrix, long[][] counts, double floor)
+    {
+        var films = Enumerable.Range(0, matrix.Count).Select(film => film.ToString(CultureInfo.InvariantCulture)).ToArray();
+        return [.. counts.Select(cluster => JointRanker.Popularity(matrix, films, cluster, floor))];
+    }
 
     private static float[][] Centroids(List<int[]> clusters, float[] embeddings, int dimension) =>
         [.. clusters.Select(members =>

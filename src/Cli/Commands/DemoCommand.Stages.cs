@@ -8,6 +8,8 @@ using StreamRec.Ingest;
 using StreamRec.Messaging;
 using StreamRec.Messaging.Health;
 using StreamRec.Messaging.Stages;
+using StreamRec.Recommender.Billboard;
+using StreamRec.Recommender.Privacy;
 using StreamRec.Recommender.Stage;
 using StreamRec.Replay.Terminal;
 using StreamRec.Storage;
@@ -33,13 +35,24 @@ public static partial class DemoCommand
 
         public RecommenderOptions Recommender { get; }
 
+        /// <summary>
+        /// The demo's billboard: windows of 4 seconds released every second, so that a replay of seconds sees
+        /// releases (the default window is a day, released hourly). The guarantee it states is per 4-second
+        /// window, and the summary says so: a setting for public data replayed at speed, not for people.
+        /// </summary>
+        private static BillboardOptions DemoBillboard => new() { Window = TimeSpan.FromSeconds(4), ReleasesPerWindow = 4 };
+
         public static DemoStages Start(KafkaOptions kafka, TopicNames topics, IngestOptions ingestOptions, EmbeddingService service, IDatabase database,
             StreamRecMetrics metrics, EmbedderMetrics embedderMetrics, ConsumerStatusRegistry consumers, CancellationToken cancellationToken)
         {
             var embedderOptions = new EmbedderOptions();
             var driftOptions = new DriftDetectorOptions();
-            var recommenderOptions = new RecommenderOptions();
+            var recommenderOptions = new RecommenderOptions { Billboard = DemoBillboard };
             var recommenderMetrics = new RecommenderMetrics(metrics);
+            var billboardStore = new BillboardStore(database, recommenderOptions.Billboard);
+            var releaser = new BillboardReleaser(
+                billboardStore, recommenderOptions.Billboard, producer: null, topics.Billboard, CryptoRandomSource.Shared, recommenderMetrics, NullLogger.Instance);
+            recommenderMetrics.StartBillboard(releaser.Guarantee.EpsilonPerWindow);
             var running = new RunningStages(stop =>
             {
                 var ingest = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Raw, GroupId = ingestOptions.GroupId },
@@ -61,7 +74,14 @@ public static partial class DemoCommand
                 var catalog = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Catalog, GroupId = embedderOptions.CatalogGroupId },
                     new CatalogProcessor(service, new ItemCatalogWriter(database, TimeProvider.System), topics, embedderMetrics, TimeProvider.System, NullLogger.Instance),
                     metrics, consumers, NullLogger.Instance).RunAsync(stop);
-                return [ingest, embed, catalog, drift, recommend];
+                // The billboard, counted from the embedded events and released into Redis at every step.
+                var billboard = new StageLoop(kafka, new StageLoopOptions
+                {
+                    InputTopic = topics.Embedded, GroupId = recommenderOptions.Billboard.GroupId, MaxBatchSize = recommenderOptions.Billboard.MicroBatchSize,
+                }, new BillboardProcessor(billboardStore, releaser.Windows, recommenderMetrics, TimeProvider.System, NullLogger.Instance),
+                    metrics, consumers, NullLogger.Instance).RunAsync(stop);
+                var releasing = releaser.RunAsync(TimeProvider.System, stop);
+                return [ingest, embed, catalog, drift, recommend, billboard, releasing];
             }, cancellationToken);
             return new DemoStages(running, recommenderOptions);
         }

@@ -48,6 +48,9 @@ public static partial class DemoCommand
                 ("recommender", recommender.IsJoint
                     ? $"{counters.Consumed(RecommenderProcessor.Stage):N0} mutations -> {releases.Count:N0} joint-mode releases (K={recommender.TopK}, popularity weight {recommender.Privacy.PopularityWeight:0.##} over the billboard; no per-user epsilon spent)"
                     : $"{counters.Consumed(RecommenderProcessor.Stage):N0} mutations -> {releases.Count:N0} private releases (K={recommender.TopK}, epsilon {recommender.EpsilonPerRelease:0.##} each, budget {recommender.BudgetCap:0.##} per {recommender.BudgetWindow.TotalHours:0} h), {Refused:N0} refused by the budget; epsilon spent {counters.Sum(StageCounters.EpsilonSpent):0.##} in all"),
+                ("billboard", recommender.Billboard.Enabled
+                    ? $"{counters.Total("streamrec_billboard_releases_total"):N0} releases of the per-cluster counts ({recommender.Billboard.Clusters} clusters, at most {recommender.Billboard.MaxItemsPerUser} films per user), user-level epsilon {recommender.Billboard.EpsilonPerWindow:0.##} per {recommender.Billboard.Window.TotalSeconds:N0}-s window (a demo setting: the default window is a day)"
+                    : "off"),
                 ("end to end", $"{elapsed.TotalSeconds:0.0} s from first event to last release, including the workers joining their consumer groups (about 3 s each on the embedded broker)"),
             };
             Console.WriteLine();

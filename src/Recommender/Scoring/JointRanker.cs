@@ -44,10 +44,22 @@ public static class JointRanker
     }
 
     /// <summary>
-    /// p per catalog row: the cluster's count of the item over the cluster's largest count (0 for an item
-    /// the billboard does not count, and for every item when the largest count is 0).
+    /// The count below which a billboard count is treated as 0: three standard deviations of the noise one
+    /// snapshot count carries. A count is the exact count plus the noise of at most <paramref name="levels"/>
+    /// tree nodes of each of two windows (the snapshot adds the previous window's final release), each
+    /// discrete Laplace of scale b (variance about 2b²): σ ≤ 2b·sqrt(levels). With few users per cluster the
+    /// counts are mostly noise, and ranking by them would lift random items (validation then picks w ≈ 0:
+    /// docs/privacy.md, "Joint vs strict on a temporal split"); with many, the floor is small beside them.
+    /// Post-processing of the release: no privacy cost.
     /// </summary>
-    public static float[] Popularity(ItemMatrix items, IReadOnlyList<string> billboardItems, IReadOnlyList<long> clusterCounts)
+    public static double NoiseFloor(long nodeScale, int levels) => 3 * 2 * nodeScale * Math.Sqrt(levels);
+
+    /// <summary>
+    /// p per catalog row: the cluster's count of the item minus <paramref name="floor"/>, over the cluster's
+    /// largest count minus the floor (0 for an item at or below the floor or that the billboard does not
+    /// count, and for every item when no count is above the floor).
+    /// </summary>
+    public static float[] Popularity(ItemMatrix items, IReadOnlyList<string> billboardItems, IReadOnlyList<long> clusterCounts, double floor = 0)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(billboardItems);
@@ -58,7 +70,8 @@ public static class JointRanker
         }
 
         var popularity = new float[items.Count];
-        var max = clusterCounts.Count == 0 ? 0 : clusterCounts.Max();
+        var floorAtLeastZero = Math.Max(0, floor);
+        var max = (clusterCounts.Count == 0 ? 0 : clusterCounts.Max()) - floorAtLeastZero;
         if (max <= 0)
         {
             return popularity;
@@ -68,7 +81,7 @@ public static class JointRanker
         {
             if (items.TryGetRow(billboardItems[i], out var row))
             {
-                popularity[row] = (float)(Math.Max(0, clusterCounts[i]) / (double)max);
+                popularity[row] = (float)(Math.Max(0, clusterCounts[i] - floorAtLeastZero) / max);
             }
         }
 

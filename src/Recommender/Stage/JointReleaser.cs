@@ -33,7 +33,9 @@ public sealed class JointReleaser(
         ArgumentNullException.ThrowIfNull(options);
         return new JointReleaser(
             options,
-            new BillboardCache(database, options.CatalogRefreshInterval, clock),
+            // The billboard changes once per step: looking more often finds nothing new, looking less often
+            // answers with a stale release (for up to CatalogRefreshInterval).
+            new BillboardCache(database, Min(options.CatalogRefreshInterval, options.Billboard.Window / options.Billboard.ReleasesPerWindow), clock),
             new DriftStateReader(database),
             new RecentItemsReader(database),
             new JointReleaseStore(database, options.BudgetWindow, clock),
@@ -64,7 +66,8 @@ public sealed class JointReleaser(
         if (snapshot is not null)
         {
             var cluster = JointRanker.NearestCluster(snapshot.Centroids, await ClusterAnchorAsync(request).ConfigureAwait(false));
-            popularity = JointRanker.Popularity(catalog.Items, snapshot.Items, snapshot.Counts[cluster]);
+            popularity = JointRanker.Popularity(catalog.Items, snapshot.Items, snapshot.Counts[cluster],
+                JointRanker.NoiseFloor(snapshot.Guarantee.NodeScale, snapshot.Guarantee.Levels));
         }
 
         var weight = snapshot is null ? 0 : options.Privacy.PopularityWeight;
@@ -124,4 +127,6 @@ public sealed class JointReleaser(
             ? longVector
             : request.Interest;
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

@@ -96,4 +96,22 @@ public sealed class JointRankerTests
         Assert.Equal([0.25f, 0.5f, 0f, 0f], JointRanker.Popularity(items, ["a", "b", "x", "c"], [2, 4, 8, 0]));
         Assert.Equal([0f, 0f, 0f, 0f], JointRanker.Popularity(items, ["a", "b"], [0, 0]));
     }
+
+    [Fact]
+    public void Counts_within_the_noise_floor_add_no_popularity_and_the_rest_are_measured_above_it()
+    {
+        var items = Catalog();
+
+        // Floor 10: a (8) and c (-3, noise) are nothing; b (30) and x (50) are 20 and 40 above it.
+        Assert.Equal([0f, 0.5f, 0f, 0f], JointRanker.Popularity(items, ["a", "b", "x", "c"], [8, 30, 50, -3], floor: 10));
+        // Every count within the floor: no popularity at all, so the blend is content alone.
+        Assert.Equal([0f, 0f, 0f, 0f], JointRanker.Popularity(items, ["a", "b", "c"], [9, 10, 4], floor: 10));
+    }
+
+    [Fact]
+    public void The_noise_floor_is_three_standard_deviations_of_two_windows_of_tree_noise()
+    {
+        // Discrete Laplace of scale b has variance about 2b²; 2 windows x 5 levels = 10 nodes: σ = sqrt(20) b = 2 b sqrt(5).
+        Assert.Equal(3 * Math.Sqrt(10 * 2 * 160.0 * 160.0), JointRanker.NoiseFloor(160, 5), 9);
+    }
 }

@@ -232,7 +232,8 @@ public sealed class DriftProcessorTests(RedisServerFixture redis) : IClassFixtur
         var prefix = UniqueNames.Next("dp") + "-";
         var world = new GenreWorld(prefix, seed: 6);
         var user = prefix + "0123456789abcdef";
-        var options = new DriftDetectorOptions { StateTimeToLive = TimeSpan.FromHours(3) };
+        // No recent items: they are a second key (tested below), kept for the Recommender.
+        var options = new DriftDetectorOptions { StateTimeToLive = TimeSpan.FromHours(3), RecentItems = 0 };
         await RunAsync(NewProcessor(options), Records(world.Events(user, 3, 0, "Drama").Select((e, i) => (1, (long)i, e))));
 
         var db = redis.Connection.GetDatabase();
@@ -320,14 +321,19 @@ public sealed class DriftProcessorTests(RedisServerFixture redis) : IClassFixtur
     }
 
     [Fact]
-    public async Task No_recent_items_are_kept_by_default()
+    public async Task Recent_items_are_kept_by_default_for_joint_lists_and_none_when_set_to_zero()
     {
         var prefix = UniqueNames.Next("dp") + "-";
         var world = new GenreWorld(prefix, seed: 10);
-        var user = prefix + "user";
-        await RunAsync(NewProcessor(), Records(world.Events(user, 5, 0, "Drama").Select((e, i) => (0, (long)i, e))));
+        var (kept, none) = (prefix + "kept", prefix + "none");
+        var keptEvents = world.Events(kept, 5, 0, "Drama");
+        await RunAsync(NewProcessor(), Records(keptEvents.Select((e, i) => (0, (long)i, e))));
+        await RunAsync(NewProcessor(new DriftDetectorOptions { RecentItems = 0 }), Records(world.Events(none, 5, 0, "Drama").Select((e, i) => (0, (long)i, e))));
 
-        Assert.False(await redis.Connection.GetDatabase().KeyExistsAsync(DriftStateStore.RecentItemsKey(user)));
+        Assert.Equal(
+            keptEvents.Select(e => e.ItemId).Distinct().Order(StringComparer.Ordinal),
+            (await Store.RecentItemsAsync(kept)).Order(StringComparer.Ordinal));
+        Assert.False(await redis.Connection.GetDatabase().KeyExistsAsync(DriftStateStore.RecentItemsKey(none)));
     }
 
     [Fact]

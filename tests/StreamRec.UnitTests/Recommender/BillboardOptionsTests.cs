@@ -1,21 +1,13 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using StreamRec.Recommender.Billboard;
-using StreamRec.Recommender.Stage;
 
 namespace StreamRec.UnitTests.Recommender;
 
 /// <summary>The billboard's options are the Recommender's section "Billboard": bound and validated with it, every message naming the key.</summary>
 public sealed class BillboardOptionsTests
 {
-    private static IHost Host(Dictionary<string, string?> settings)
-    {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddRecommenderStage(builder.Configuration);
-        return builder.Build();
-    }
+    private static IHost Host(Dictionary<string, string?> settings) => RecommenderOptionsTests.Host(settings);
 
     [Fact]
     public async Task Impossible_billboard_settings_stop_the_start_naming_the_keys()

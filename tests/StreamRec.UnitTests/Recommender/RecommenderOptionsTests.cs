@@ -8,7 +8,8 @@ namespace StreamRec.UnitTests.Recommender;
 
 public sealed class RecommenderOptionsTests
 {
-    private static IHost Host(Dictionary<string, string?> settings)
+    /// <summary>A host of the recommend stage configured with <paramref name="settings"/> (not started: starting validates).</summary>
+    internal static IHost Host(Dictionary<string, string?> settings)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);

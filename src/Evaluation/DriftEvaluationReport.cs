@@ -6,7 +6,8 @@ namespace StreamRec.Evaluation;
 /// <summary>
 /// The evaluation report: one self-contained HTML file (<see cref="HtmlReportPage"/>). Per ground truth:
 /// the results table, the delay / false-alarm and recall / false-alarm curves of the threshold sweep on
-/// the test split, example timelines of StreamRec's CUSUM S with true and detected change points, and every sweep point.
+/// the test split, example timelines of StreamRec's CUSUM S with true and detected change points, and every sweep point;
+/// then, when given, the false alarms per history-length stratum (<see cref="HistoryLengthStrata"/>).
 /// </summary>
 public static class DriftEvaluationReport
 {
@@ -22,10 +23,12 @@ public static class DriftEvaluationReport
     };
 
     /// <summary>Writes the report atomically (a temporary file renamed into place); creates the directory.</summary>
-    public static void Write(string path, string title, IReadOnlyList<string> notes, IReadOnlyList<GroundTruthResult> results) =>
-        HtmlReportPage.Write(path, Render(title, notes, results));
+    public static void Write(string path, string title, IReadOnlyList<string> notes, IReadOnlyList<GroundTruthResult> results,
+        IReadOnlyList<DetectorStrata>? historyLengths = null) =>
+        HtmlReportPage.Write(path, Render(title, notes, results, historyLengths));
 
-    public static string Render(string title, IReadOnlyList<string> notes, IReadOnlyList<GroundTruthResult> results)
+    public static string Render(string title, IReadOnlyList<string> notes, IReadOnlyList<GroundTruthResult> results,
+        IReadOnlyList<DetectorStrata>? historyLengths = null)
     {
         ArgumentNullException.ThrowIfNull(results);
         var html = HtmlReportPage.Begin(title, notes);
@@ -34,7 +37,37 @@ public static class DriftEvaluationReport
             AppendGroundTruth(html, result);
         }
 
+        if (historyLengths is not null)
+        {
+            AppendHistoryLengths(html, historyLengths);
+        }
+
         return HtmlReportPage.End(html);
+    }
+
+    private static void AppendHistoryLengths(StringBuilder html, IReadOnlyList<DetectorStrata> rows)
+    {
+        html.Append("<h2>False alarms by history length</h2>\n<p>").Append(Escape(HistoryLengthTable.Heading))
+            .Append(". Each detector at the setting of its row in the tables above; strata by events per user: [0, 80), [80, 150], (150, 300], above 300. The goal is at most 1 false alarm per 1,000 events in every stratum.</p>\n<table><tr>");
+        foreach (var column in HistoryLengthTable.Columns)
+        {
+            html.Append("<th>").Append(Escape(column)).Append("</th>");
+        }
+
+        html.Append("</tr>\n");
+        foreach (var row in rows)
+        {
+            html.Append("<tr>");
+            var cells = HistoryLengthTable.Cells(row);
+            for (var i = 0; i < cells.Length; i++)
+            {
+                html.Append(i < 2 ? "<td>" : "<td class=\"n\">").Append(Escape(cells[i])).Append("</td>");
+            }
+
+            html.Append("</tr>\n");
+        }
+
+        html.Append("</table>\n");
     }
 
     private static void AppendGroundTruth(StringBuilder html, GroundTruthResult result)

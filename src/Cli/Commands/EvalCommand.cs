@@ -112,7 +112,7 @@ public static class EvalCommand
         var defaults = DetectorSweeps.Defaults(parameters, items.Dimension);
 
         var (synthetic, clusters) = Synthetic(dataset, items, [.. dataset.Ratings.Select(Weight)], settings, sweeps, defaults, cancellationToken);
-        var real = Real(dataset, Weight, items, settings, sweeps, defaults, cancellationToken);
+        var (real, controls) = Real(dataset, Weight, items, settings, sweeps, defaults, cancellationToken);
 
         Console.WriteLine();
         Console.WriteLine("StreamRec drift evaluation: every figure is measured on the test split, at the setting chosen on the calibration split (users split in two by the seed)");
@@ -127,7 +127,17 @@ public static class EvalCommand
             Console.WriteLine();
         }
 
-        DriftEvaluationReport.Write(reportPath, "StreamRec drift evaluation", Notes(settings, parameters, clusters), [synthetic, real]);
+        // False alarms grow with the length of a history, which the overall rate hides: the same rows, per length stratum.
+        var historyLengths = HistoryLengthStrata.Measure(
+            [.. real.Selected.Where(s => s.Selection is GroundTruthEvaluation.BestF1 or GroundTruthEvaluation.Defaults)],
+            controls, items, settings.MaxDelay, settings.Seed, settings.Quick ? 200 : 1000);
+        foreach (var line in HistoryLengthTable.Lines(historyLengths))
+        {
+            Console.WriteLine(line);
+        }
+
+        Console.WriteLine();
+        DriftEvaluationReport.Write(reportPath, "StreamRec drift evaluation", Notes(settings, parameters, clusters), [synthetic, real], historyLengths);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"eval: report written to {reportPath}; finished in {clock.Elapsed.TotalSeconds:0.0} s"));
         return 0;
     }
@@ -184,7 +194,8 @@ public static class EvalCommand
         return (result, clusters);
     }
 
-    private static GroundTruthResult Real(MovieLensDataset dataset, Func<Rating, float> weight, ItemEmbeddings items, EvalSettings settings,
+    /// <returns>The evaluation, and the test split's unspliced users: the controls whose false alarms are stratified by history length.</returns>
+    private static (GroundTruthResult Result, List<EvaluationStream> Controls) Real(MovieLensDataset dataset, Func<Rating, float> weight, ItemEmbeddings items, EvalSettings settings,
         List<DetectorSweep> sweeps, DetectorSweep defaults, CancellationToken cancellationToken)
     {
         var row = dataset.Movies.Select((m, i) => (m.Id, i)).ToDictionary(p => p.Id, p => p.i);
@@ -214,8 +225,9 @@ public static class EvalCommand
         var description = string.Create(CultureInfo.InvariantCulture,
             $"{histories.Count} users; splices of A's first {options.MinPrefix}-{options.MaxPrefix} ratings and B's first <= {options.MaxSuffix}; test split {GroundTruthEvaluation.Describe(test)}");
         Console.WriteLine($"eval: MovieLens: {description}");
-        return Evaluate("MovieLens splices", description, calibration, test, items, sweeps, defaults,
+        var result = Evaluate("MovieLens splices", description, calibration, test, items, sweeps, defaults,
             [.. splicedTest.Take(2), .. unsplicedTest.Where(s => s.Length >= 200).Take(1)], settings, cancellationToken);
+        return (result, [.. unsplicedTest]);
     }
 
     private static GroundTruthResult Evaluate(string name, string description, List<EvaluationStream> calibration, List<EvaluationStream> test,

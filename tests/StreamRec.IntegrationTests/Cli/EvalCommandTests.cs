@@ -39,11 +39,17 @@ public sealed partial class EvalCommandTests : IDisposable
         Assert.True(synthetic["StreamRec CUSUM"].F1 > synthetic["naive ||s_t - s_t-1||"].F1 + 0.3, output);
         Assert.True(synthetic["StreamRec CUSUM"].FalseAlarmsPerThousand < synthetic["naive ||s_t - s_t-1||"].FalseAlarmsPerThousand, output);
 
+        // The controls' false alarms per history-length stratum, after the main tables, one row per detector (defaults included).
+        var strata = output.IndexOf("False alarms per 1,000 events by history length", StringComparison.Ordinal);
+        Assert.True(strata > output.IndexOf("MovieLens splices:", StringComparison.Ordinal), output);
+        Assert.Matches(@"detector +setting +< 80 +80-150 +151-300 +> 300", output[strata..]);
+
         Assert.True(File.Exists(report), $"no report at {report}");
         var html = await File.ReadAllTextAsync(report);
         Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.Ordinal);
         Assert.Equal(2 * (2 + 3), Regex.Count(html, "<svg ")); // per ground truth: two curves and three example timelines
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("<h2>False alarms by history length</h2>", html, StringComparison.Ordinal);
         Assert.Contains($"report written to {report}", output, StringComparison.Ordinal);
     }
 

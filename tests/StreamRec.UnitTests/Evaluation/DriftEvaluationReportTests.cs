@@ -40,6 +40,23 @@ public sealed class DriftEvaluationReportTests
     }
 
     [Fact]
+    public void The_report_ends_with_the_history_length_table_of_the_chosen_settings_on_the_controls()
+    {
+        var (streams, items) = ThresholdCalibrationTests.SmallWorld();
+        var result = Evaluate("Only", examples: 0);
+        var rows = HistoryLengthStrata.Measure([.. result.Selected.Where(s => s.Selection == GroundTruthEvaluation.Defaults)],
+            [.. streams.Where(s => s.IsStationary)], items, maxDelay: 30, seed: 1, resamples: 50);
+
+        var html = DriftEvaluationReport.Render("Drift evaluation", [], [result], rows);
+
+        var table = html[html.IndexOf("<h2>False alarms by history length</h2>", StringComparison.Ordinal)..];
+        Assert.Contains("<th>80-150</th>", table, StringComparison.Ordinal);
+        Assert.Contains("<th>&gt; 300</th>", table, StringComparison.Ordinal);
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(DetectorSweeps.StreamRecDefaults), table, StringComparison.Ordinal);
+        Assert.DoesNotContain("history length", DriftEvaluationReport.Render("Drift evaluation", [], [result]), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Writing_the_report_leaves_only_the_report()
     {
         var directory = Directory.CreateTempSubdirectory("streamrec-report-").FullName;

@@ -48,17 +48,23 @@ public static class DriftEvaluationReport
     private static void AppendHistoryLengths(StringBuilder html, IReadOnlyList<DetectorStrata> rows)
     {
         html.Append("<h2>False alarms by history length</h2>\n<p>").Append(Escape(HistoryLengthTable.Heading))
-            .Append(". Each detector at the setting of its row in the tables above; strata by events per user: [0, 80), [80, 150], (150, 300], above 300. The goal is at most 1 false alarm per 1,000 events in every stratum.</p>\n<table><tr>");
-        foreach (var column in HistoryLengthTable.Columns)
+            .Append(". Each detector at the setting of its row in the tables above; strata by events per user: [0, 80), [80, 150], (150, 300], above 300. The goal is at most 1 false alarm per 1,000 events in every stratum.</p>\n");
+        AppendTable(html, HistoryLengthTable.Columns, rows.Select(HistoryLengthTable.Cells));
+    }
+
+    /// <summary>A table of text cells: the first two columns are names, the rest numbers (right-aligned).</summary>
+    private static void AppendTable(StringBuilder html, IEnumerable<string> columns, IEnumerable<string[]> rows)
+    {
+        html.Append("<table><tr>");
+        foreach (var column in columns)
         {
             html.Append("<th>").Append(Escape(column)).Append("</th>");
         }
 
         html.Append("</tr>\n");
-        foreach (var row in rows)
+        foreach (var cells in rows)
         {
             html.Append("<tr>");
-            var cells = HistoryLengthTable.Cells(row);
             for (var i = 0; i < cells.Length; i++)
             {
                 html.Append(i < 2 ? "<td>" : "<td class=\"n\">").Append(Escape(cells[i])).Append("</td>");
@@ -76,26 +82,8 @@ public static class DriftEvaluationReport
             .Append(Invariant($". A change counts as detected when an alarm comes within its first {result.MaxDelay} events.")).Append("</p>\n");
         foreach (var group in result.Selected.GroupBy(s => s.Selection))
         {
-            html.Append("<h3>").Append(Escape(group.Key)).Append(" (figures on the test split)</h3>\n<table><tr>");
-            foreach (var column in ResultTable.Columns)
-            {
-                html.Append("<th>").Append(Escape(column)).Append("</th>");
-            }
-
-            html.Append("</tr>\n");
-            foreach (var row in group)
-            {
-                html.Append("<tr>");
-                var cells = ResultTable.Cells(row);
-                for (var i = 0; i < cells.Length; i++)
-                {
-                    html.Append(i < 2 ? "<td>" : "<td class=\"n\">").Append(Escape(cells[i])).Append("</td>");
-                }
-
-                html.Append("</tr>\n");
-            }
-
-            html.Append("</table>\n");
+            html.Append("<h3>").Append(Escape(group.Key)).Append(" (figures on the test split)</h3>\n");
+            AppendTable(html, ResultTable.Columns, group.Select(ResultTable.Cells));
         }
 
         var best = result.Selected.Where(s => s.Selection == GroundTruthEvaluation.BestF1).ToList();

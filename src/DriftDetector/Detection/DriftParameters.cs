@@ -52,13 +52,29 @@ public sealed record DriftParameters
     public double CusumSlack { get; init; } = 1;
 
     /// <summary>h: CUSUM threshold; a mutation is flagged when S exceeds it.</summary>
-    public double CusumThreshold { get; init; } = 18;
+    public double CusumThreshold { get; init; } = 7;
+
+    /// <summary>
+    /// g: how the threshold grows with the user's events n, h_n = h (1 + g ln(1 + n / <see cref="ThresholdGrowthEvents"/>)).
+    /// 0 keeps h fixed.
+    /// </summary>
+    public double ThresholdGrowth { get; init; } = 2;
+
+    /// <summary>The most the threshold grows: h_n &lt;= h x this factor (at least 1).</summary>
+    public double ThresholdGrowthLimit { get; init; } = 3;
+
+    /// <summary>The number of events over which the threshold's growth is measured (see <see cref="ThresholdGrowth"/>).</summary>
+    public const double ThresholdGrowthEvents = 100;
 
     /// <summary>Events a user needs before any mutation can be flagged.</summary>
-    public int WarmUpEvents { get; init; } = 20;
+    public int WarmUpEvents { get; init; } = 60;
 
     /// <summary>Events after a mutation during which no other one is flagged.</summary>
     public int CooldownEvents { get; init; } = 20;
+
+    /// <summary>h_n, the threshold for a user who has had <paramref name="events"/> events.</summary>
+    public double ThresholdAfter(long events) =>
+        ThresholdGrowth == 0 ? CusumThreshold : CusumThreshold * Math.Min(ThresholdGrowthLimit, 1 + (ThresholdGrowth * Math.Log(1 + (events / ThresholdGrowthEvents))));
 
     public void Validate()
     {
@@ -68,7 +84,7 @@ public sealed record DriftParameters
         }
 
         if (!(DriftStatsRate is > 0 and <= 1) || PriorStandardDeviation <= 0 || PriorWeight < 0 || MinStandardDeviation <= 0
-            || CusumSlack < 0 || CusumThreshold <= 0 || WarmUpEvents < 0 || CooldownEvents < 0)
+            || CusumSlack < 0 || CusumThreshold <= 0 || !(ThresholdGrowth >= 0) || !(ThresholdGrowthLimit >= 1) || WarmUpEvents < 0 || CooldownEvents < 0)
         {
             throw new ArgumentException("DriftDetector: a parameter is out of range (rates in (0, 1], deviations > 0, counts >= 0, threshold > 0).");
         }

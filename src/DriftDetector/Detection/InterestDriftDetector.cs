@@ -12,8 +12,11 @@ namespace StreamRec.DriftDetector.Detection;
 /// weighted, starting from a population prior worth <c>PriorWeight</c> pseudo-events). Normalising
 /// against the user's history, not against the norm of the change, is what makes z comparable between a
 /// user who always browses widely and one who never does.</item>
-/// <item>one-sided CUSUM S &lt;- max(0, S + z - k); a mutation when S &gt; h after the warm-up and outside
-/// the cool-down; then S &lt;- 0, the long vector adopts the new interest (l &lt;- s), and a cool-down starts.</item>
+/// <item>one-sided CUSUM S &lt;- max(0, S + z - k); a mutation when S &gt; h_n after the warm-up and outside
+/// the cool-down; then S &lt;- 0, the long vector adopts the new interest (l &lt;- s), and a cool-down starts.
+/// h_n = h (1 + g ln(1 + n / 100)) grows slowly with the user's events n (<see cref="DriftParameters.ThresholdGrowth"/>):
+/// real histories show more unexplained alarms per event the longer they run, and the growth keeps the
+/// alarm rate per event flatter over a user's lifetime (docs/drift.md).</item>
 /// </list>
 /// z is computed before d joins the statistics, so an event is judged against the past only. Pure and
 /// allocation-free: the I/O (Redis, Kafka) lives elsewhere.
@@ -61,7 +64,7 @@ public sealed class InterestDriftDetector
             return new DriftStep(drift, score, 0, false);
         }
 
-        if (state.Cusum <= p.CusumThreshold || state.Events < p.WarmUpEvents)
+        if (state.Cusum <= p.CusumThreshold || state.Events < p.WarmUpEvents || state.Cusum <= p.ThresholdAfter(state.Events))
         {
             return new DriftStep(drift, score, state.Cusum, false);
         }

@@ -7,26 +7,34 @@ public sealed class InterestDriftDetectorTests
 {
     private static readonly DriftParameters Defaults = new();
 
-    [Fact]
-    public void Every_step_matches_a_plain_reference_computation()
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1.0)]
+    [InlineData(0.5)]
+    public void Every_step_matches_a_plain_reference_computation(double thresholdGrowth)
     {
+        // Four interests in turn, the last switches late in the history, where a growing threshold is well above h.
+        var parameters = Defaults with { CusumSlack = 0.5, CusumThreshold = 10, ThresholdGrowth = thresholdGrowth };
         var streams = new DriftStreams(dimension: 8, seed: 3);
-        var (a, b) = (streams.Centre(), streams.Centre());
-        var detector = new InterestDriftDetector(Defaults);
-        var state = UserDriftState.New(8, Defaults);
-        var reference = new Reference(8, Defaults);
+        var centres = new[] { streams.Centre(), streams.Centre(), streams.Centre(), streams.Centre() };
+        var detector = new InterestDriftDetector(parameters);
+        var state = UserDriftState.New(8, parameters);
+        var reference = new Reference(8, parameters);
 
-        for (var i = 0; i < 400; i++)
+        var mutations = 0;
+        for (var i = 0; i < 1600; i++)
         {
-            var e = streams.Around(i < 200 ? a : b, 0.4);
+            var e = streams.Around(centres[i < 200 ? 0 : i < 500 ? 1 : i < 1000 ? 2 : 3], 0.4);
             var w = i % 3 == 0 ? 1f : 0.5f;
             var step = detector.Apply(state, e, w);
             var expected = reference.Apply(e, w);
             Assert.True(Math.Abs(expected.Drift - step.Drift) < 1e-5, $"event {i}: d {step.Drift} vs {expected.Drift}");
             Assert.True(Math.Abs(expected.Score - step.Score) < 1e-3, $"event {i}: z {step.Score} vs {expected.Score}");
             Assert.Equal(expected.Mutation, step.Mutation);
+            mutations += step.Mutation ? 1 : 0;
         }
 
+        Assert.InRange(mutations, 3, 6); // the switches are found, so the comparison covered alarms early and late
         Assert.Equal(reference.Long.Select(x => Math.Round(x, 5)), state.Long.Select(x => Math.Round((double)x, 5)));
     }
 
@@ -148,7 +156,8 @@ public sealed class InterestDriftDetectorTests
                 return new DriftStep(d, z, 0, false);
             }
 
-            if (_cusum <= p.CusumThreshold || _events < p.WarmUpEvents)
+            var threshold = p.CusumThreshold * Math.Min(p.ThresholdGrowthLimit, 1 + (p.ThresholdGrowth * Math.Log(1 + (_events / 100.0))));
+            if (_cusum <= threshold || _events < p.WarmUpEvents)
             {
                 return new DriftStep(d, z, _cusum, false);
             }

@@ -4,10 +4,10 @@ using StreamRec.DriftDetector.Detection;
 namespace StreamRec.Evaluation;
 
 /// <summary>
-/// The three detectors of the evaluation and the thresholds each is tried at. All share StreamRec's
+/// The detectors of the evaluation and the thresholds each is tried at. All share StreamRec's
 /// rates, warm-up and cool-down. The two detectors with a second parameter get a small grid of it on
 /// top of the threshold, both picked on calibration: StreamRec's k with h, Page-Hinkley's δ with λ. The
-/// naive rule has only its threshold.
+/// naive rule, ADWIN, KSWIN and BOCPD have only their threshold.
 /// </summary>
 public static class DetectorSweeps
 {
@@ -15,6 +15,12 @@ public static class DetectorSweeps
     public const string StreamRecDefaults = "StreamRec CUSUM (defaults)";
     public const string Naive = "naive ||s_t - s_t-1||";
     public const string PageHinkley = "Page-Hinkley on d";
+    public const string Adwin = "ADWIN on d";
+    public const string Kswin = "KSWIN on d";
+    public const string Bocpd = "BOCPD on cos(e, l)";
+
+    /// <summary>Seeds KSWIN's draws of its older sample (every user's draws start again from it).</summary>
+    public const ulong KswinSeed = 1;
 
     /// <summary>Values of StreamRec's k tried (the shipped one is added when it is not among them).</summary>
     public static readonly double[] Slacks = [0.25, 0.5, 1, 1.5, 2, 3];
@@ -42,6 +48,17 @@ public static class DetectorSweeps
             sweeps.Add(new DetectorSweep(PageHinkley, Invariant($"delta={delta:0.###}"), "lambda", DetectorSweep.Geometric(0.02, 20, points),
                 lambda => new PageHinkleyDetector(parameters, dimension, delta, lambda)));
         }
+
+        // The three detectors below have river's defaults for everything but their threshold. ADWIN's δ
+        // and KSWIN's α are confidence levels: the higher, the more alarms. BOCPD costs about R_max = 300
+        // Student-t densities per event, so it gets half the thresholds of the others; its θ runs from 0.07
+        // to 0.999 (P(r_t < 5) seldom passes 0.999 even at a clear switch: by then the new run is 5 long).
+        sweeps.Add(new DetectorSweep(Adwin, "clock=32", "delta", DetectorSweep.Geometric(1e-6, 0.5, points),
+            delta => new AdwinDetector(parameters, dimension, delta)));
+        sweeps.Add(new DetectorSweep(Kswin, "window=100 sample=30", "alpha", DetectorSweep.Geometric(1e-6, 0.2, points),
+            alpha => new KswinDetector(parameters, dimension, alpha, KswinSeed)));
+        sweeps.Add(new DetectorSweep(Bocpd, "H=1/250", "-log10(1-theta)", DetectorSweep.Geometric(0.03, 3, Math.Max(2, points / 2)),
+            level => new BocpdDetector(parameters, dimension, BocpdDetector.Theta(level))));
 
         return sweeps;
     }

@@ -19,6 +19,9 @@ public static class DriftEvaluationReport
         [DetectorSweeps.StreamRec] = "#1f77b4",
         [DetectorSweeps.Naive] = "#ff7f0e",
         [DetectorSweeps.PageHinkley] = "#2ca02c",
+        [DetectorSweeps.Adwin] = "#8c564b",
+        [DetectorSweeps.Kswin] = "#e377c2",
+        [DetectorSweeps.Bocpd] = "#17becf",
         [DetectorSweeps.StreamRecDefaults] = "#9467bd",
     };
 
@@ -179,6 +182,9 @@ public static class DriftEvaluationReport
         DetectorSweeps.StreamRec => "StreamRec",
         DetectorSweeps.Naive => "naive",
         DetectorSweeps.PageHinkley => "Page-Hinkley",
+        DetectorSweeps.Adwin => "ADWIN",
+        DetectorSweeps.Kswin => "KSWIN",
+        DetectorSweeps.Bocpd => "BOCPD",
         _ => detector,
     };
 

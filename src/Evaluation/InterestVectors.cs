@@ -29,6 +29,16 @@ internal sealed class InterestVectors(int dimension, float shortRate, float long
         Blend(Long, embedding, longRate * weight, 1 - longRate);
     }
 
+    /// <summary>
+    /// cos(e, l) for an event not yet applied: how close it is to the long-horizon interest it is about
+    /// to join (call before <see cref="Apply"/>, so that l is l_{t-1}); 0 while l is zero.
+    /// </summary>
+    public double LongSimilarity(ReadOnlySpan<float> embedding)
+    {
+        var normProduct = (double)TensorPrimitives.Norm(embedding) * TensorPrimitives.Norm<float>(Long);
+        return normProduct <= 0 ? 0 : TensorPrimitives.Dot(embedding, Long) / normProduct;
+    }
+
     /// <summary>d = 1 - cos(s, l), exactly as the detector computes it.</summary>
     public double Drift() => InterestDriftDetector.Drift(Short, Long);
 

@@ -7,7 +7,7 @@ public sealed record SweepPoint(DetectorSweep Sweep, double Threshold, Detection
 {
     public string Detector => Sweep.Detector;
 
-    /// <summary>E.g. "k=1.5 h=12.3".</summary>
+    /// <summary>E.g. "k=1.5 h=12.3"; thresholds below 0.001 (ADWIN's δ, KSWIN's α) in scientific notation, e.g. "alpha=2.4E-5".</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"{Sweep.Setting}{(Sweep.Setting.Length > 0 ? " " : "")}{Sweep.ThresholdSymbol}={Threshold:0.###}");
+        $"{Sweep.Setting}{(Sweep.Setting.Length > 0 ? " " : "")}{Sweep.ThresholdSymbol}={Threshold.ToString(Threshold is > 0 and < 0.001 ? "0.#E+0" : "0.###", CultureInfo.InvariantCulture)}");
 }

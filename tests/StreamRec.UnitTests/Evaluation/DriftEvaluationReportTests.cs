@@ -81,12 +81,12 @@ public sealed class DriftEvaluationReportTests
         var result = Evaluate("Rows", examples: 1);
 
         var best = result.Selected.Where(s => s.Selection == GroundTruthEvaluation.BestF1).Select(s => s.Detector).ToList();
-        Assert.Equal([DetectorSweeps.StreamRec, DetectorSweeps.Naive, DetectorSweeps.PageHinkley], best);
+        Assert.Equal([DetectorSweeps.StreamRec, DetectorSweeps.Naive, DetectorSweeps.PageHinkley, DetectorSweeps.Adwin, DetectorSweeps.Kswin, DetectorSweeps.Bocpd], best);
         var defaults = Assert.Single(result.Selected, s => s.Selection == GroundTruthEvaluation.Defaults);
         Assert.Equal(new DriftParameters().CusumThreshold, defaults.Point.Threshold);
         var timeline = Assert.Single(result.Timelines);
         Assert.Equal(300, timeline.Cusum.Length);
         Assert.Equal([150], timeline.ChangePoints);
-        Assert.Equal(4, timeline.Alarms.Count); // the defaults and the three calibrated detectors
+        Assert.Equal(7, timeline.Alarms.Count); // the defaults and the six calibrated detectors
     }
 }

@@ -6,13 +6,15 @@ namespace StreamRec.Evaluation;
 /// <summary>
 /// The detectors of the evaluation and the thresholds each is tried at. All share StreamRec's
 /// rates, warm-up and cool-down. The two detectors with a second parameter get a small grid of it on
-/// top of the threshold, both picked on calibration: StreamRec's k with h, Page-Hinkley's δ with λ. The
+/// top of the threshold, both picked on calibration: StreamRec's k with h (its threshold's growth with a
+/// user's events as shipped; the former fixed threshold is a detector of its own), Page-Hinkley's δ with λ. The
 /// naive rule, ADWIN, KSWIN and BOCPD have only their threshold.
 /// </summary>
 public static class DetectorSweeps
 {
     public const string StreamRec = "StreamRec CUSUM";
     public const string StreamRecDefaults = "StreamRec CUSUM (defaults)";
+    public const string StreamRecFixed = "StreamRec CUSUM, fixed h (former)";
     public const string Naive = "naive ||s_t - s_t-1||";
     public const string PageHinkley = "Page-Hinkley on d";
     public const string Adwin = "ADWIN on d";
@@ -23,7 +25,10 @@ public static class DetectorSweeps
     public const ulong KswinSeed = 1;
 
     /// <summary>Values of StreamRec's k tried (the shipped one is added when it is not among them).</summary>
-    public static readonly double[] Slacks = [0.25, 0.5, 1, 1.5, 2, 3];
+    public static readonly double[] Slacks = [0.5, 1, 1.5, 2];
+
+    /// <summary>Values of k tried for the former statistic (a fixed threshold from a 20-event warm-up on), kept for comparison.</summary>
+    public static readonly double[] FixedThresholdSlacks = [0.5, 1];
 
     /// <summary>Values of Page-Hinkley's δ tried.</summary>
     public static readonly double[] Deltas = [0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2];
@@ -39,6 +44,13 @@ public static class DetectorSweeps
         {
             sweeps.Add(new DetectorSweep(StreamRec, Invariant($"k={k:0.###}"), "h", DetectorSweep.Geometric(1, 200, points),
                 h => new StreamRecDetector(parameters with { CusumSlack = k, CusumThreshold = h }, dimension)));
+        }
+
+        // The statistic as shipped before its threshold grew with the user's events: same z, fixed h, 20-event warm-up.
+        foreach (var k in FixedThresholdSlacks)
+        {
+            sweeps.Add(new DetectorSweep(StreamRecFixed, Invariant($"k={k:0.###}"), "h", DetectorSweep.Geometric(1, 200, points),
+                h => new StreamRecDetector(parameters with { CusumSlack = k, CusumThreshold = h, ThresholdGrowth = 0, WarmUpEvents = 20 }, dimension)));
         }
 
         sweeps.Add(new DetectorSweep(Naive, "", "tau", DetectorSweep.Geometric(0.02, 0.6, points),

@@ -23,6 +23,7 @@ public static class DriftEvaluationReport
         [DetectorSweeps.Kswin] = "#e377c2",
         [DetectorSweeps.Bocpd] = "#17becf",
         [DetectorSweeps.StreamRecDefaults] = "#9467bd",
+        [DetectorSweeps.StreamRecFixed] = "#7f7f7f",
     };
 
     /// <summary>Writes the report atomically (a temporary file renamed into place); creates the directory.</summary>
@@ -180,6 +181,7 @@ public static class DriftEvaluationReport
     {
         DetectorSweeps.StreamRecDefaults => "StreamRec (defaults)",
         DetectorSweeps.StreamRec => "StreamRec",
+        DetectorSweeps.StreamRecFixed => "StreamRec fixed h",
         DetectorSweeps.Naive => "naive",
         DetectorSweeps.PageHinkley => "Page-Hinkley",
         DetectorSweeps.Adwin => "ADWIN",

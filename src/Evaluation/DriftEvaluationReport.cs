@@ -78,13 +78,20 @@ public static class DriftEvaluationReport
                 $"recall within {curves.MaxDelay} events", logX: true);
             foreach (var curve in curves.Curves.Where(c => c.Family == family.Name))
             {
-                chart.Line(curve.Detector, Color(curve.Detector), [.. curve.Frontier.Select(p => (Math.Max(p.ControlRate, CurveAxisMin), p.Recall))]);
+                // Points past the axis would pile up on its right edge; the first of them still shows where the curve goes.
+                var shown = curve.Frontier.TakeWhile(p => p.ControlRate <= CurveAxisMax).Concat(curve.Frontier.SkipWhile(p => p.ControlRate <= CurveAxisMax).Take(1));
+                chart.Line(curve.Detector, Color(curve.Detector), [.. shown.Select(p => (Math.Max(p.ControlRate, CurveAxisMin), p.Recall))]);
+            }
+
+            foreach (var budget in curves.Budgets)
+            {
+                chart.Vertical(budget, "#c8c8c8");
             }
 
             chart.XRange(CurveAxisMin, CurveAxisMax);
             chart.YRange(0, 1);
             HtmlReportPage.AppendFigure(html, chart.Render(),
-                $"{family.Name}: each detector's test Pareto frontier. The table below gives the points chosen on calibration at each budget, with their test recall [95% bootstrap interval over streams].");
+                $"{family.Name}: each detector's test Pareto frontier; grey dashed lines at the budgets. The table below gives the points chosen on calibration at each budget, with their test recall [95% bootstrap interval over streams].");
             AppendTable(html, columns, curves.Detectors.Select(detector =>
             {
                 var strict = curves.Selection(family.Name, detector, CurveSummary.TargetBudget, everyStratum: true);

@@ -23,6 +23,7 @@ public static class OperatingCurves
     /// <param name="maxDelay">Longest delay that still detects an abrupt change.</param>
     /// <param name="seed">Seeds the bootstrap: every detector is measured on the same resampled streams of a family.</param>
     /// <param name="resamples">Bootstrap resamples.</param>
+    /// <param name="budgets">The budgets, increasing; null for <see cref="Budgets"/>.</param>
     /// <param name="onPointDone">Called with (points done, points in all) after each point, from any thread.</param>
     /// <param name="cancellationToken">Stops between points.</param>
     public static OperatingCurvesResult Run(
@@ -33,12 +34,14 @@ public static class OperatingCurves
         int maxDelay,
         ulong seed,
         int resamples,
+        IReadOnlyList<double>? budgets = null,
         Action<int, int>? onPointDone = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sweeps);
         ArgumentNullException.ThrowIfNull(calibration);
         ArgumentNullException.ThrowIfNull(test);
+        budgets ??= Budgets;
         if (!calibration.Families.Select(f => f.Name).SequenceEqual(test.Families.Select(f => f.Name), StringComparer.Ordinal))
         {
             throw new ArgumentException("Both splits need the same families in the same order.", nameof(test));
@@ -69,7 +72,7 @@ public static class OperatingCurves
                 curves.Add(new DetectorCurve(family.Name, detector, Frontier(testPoints)));
                 foreach (var everyStratum in new[] { false, true })
                 {
-                    foreach (var budget in Budgets)
+                    foreach (var budget in budgets)
                     {
                         if (CurveCalibration.Best(calibrationPoints, budget, everyStratum) is not { } best)
                         {
@@ -85,7 +88,7 @@ public static class OperatingCurves
             }
         }
 
-        return new OperatingCurvesResult(maxDelay, Budgets, test.Families, test.Controls, detectors, selections, curves);
+        return new OperatingCurvesResult(maxDelay, budgets, test.Families, test.Controls, detectors, selections, curves);
     }
 
     /// <summary>The points no other point beats on both counts (higher recall at no more false alarms), by increasing false-alarm rate.</summary>

@@ -110,7 +110,7 @@ public static class SpliceFamilies
         Func<ItemHistory, ItemHistory, EvaluationRandom, Built?> build)
     {
         var order = eligible.ToList();
-        EvaluationRandom.For(seed, purpose, -1).Shuffle(order);
+        EvaluationRandom.For(seed, purpose, -1).Shuffle(order); // index -1: the cycle's own stream, apart from the pairs' (0, 1, ...)
         var streams = new List<EvaluationStream>();
         var cosines = new List<double>();
         for (var j = 0; order.Count >= 2 && j < order.Count; j++)

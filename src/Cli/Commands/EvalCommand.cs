@@ -266,7 +266,7 @@ public static class EvalCommand
         var progress = new ProgressLine("eval MovieLens families", sweeps.Sum(s => s.Thresholds.Count));
         var gate = new Lock();
         return OperatingCurves.Run(sweeps, new FamilySplit(calibration.Families, calibration.Controls), new FamilySplit(test.Families, test.Controls),
-            items, settings.MaxDelay, settings.Seed, settings.Quick ? 200 : 1000, (done, total) =>
+            items, settings.MaxDelay, settings.Seed, settings.Quick ? 200 : 1000, onPointDone: (done, total) =>
             {
                 lock (gate)
                 {
@@ -279,7 +279,7 @@ public static class EvalCommand
                         progress.Report(done, "settings x thresholds");
                     }
                 }
-            }, cancellationToken);
+            }, cancellationToken: cancellationToken);
     }
 
     private static GroundTruthResult Evaluate(string name, string description, List<EvaluationStream> calibration, List<EvaluationStream> test,

@@ -62,4 +62,51 @@ public sealed class OperatingCurvesTests
         Assert.True(manyHigh - manyLow < (fewHigh - fewLow) / 3, $"[{fewLow}, {fewHigh}] vs [{manyLow}, {manyHigh}]");
         Assert.True(double.IsNaN(RatioBootstrap.Interval([], 1, new EvaluationRandom(1), 10).Low));
     }
+
+    [Fact]
+    public void Every_point_runs_on_every_family_and_the_budget_is_read_on_the_controls()
+    {
+        // A detector that alarms every T events. Controls of 100 and 400 events: T=20 gives 25 false
+        // alarms in 500 events (50 per 1,000), T=50 gives 10 (20), T=500 none. Spliced streams change at
+        // 100; the abrupt one's window is 100..129, the gradual one's (span 40) 100..169: T=20 detects both
+        // (alarm at 119), T=50 only the gradual one (alarm at 149, delay 50), T=500 neither.
+        var sweep = new DetectorSweep("every T", "", "T", [20, 50, 500], t => new Periodic((int)t));
+        var items = new ItemEmbeddings([1f], 1);
+        static EvaluationStream Stream(int length, int[] changes, int[]? spans = null) =>
+            new("s", changes.Length == 0 ? StreamKind.Unspliced : StreamKind.Spliced, new int[length], [.. Enumerable.Repeat(1f, length)], changes, spans);
+        var family = new SpliceFamily("f", "two streams", [Stream(200, [100]), Stream(200, [100], [40])], [0.2, 0.9]);
+        var split = new FamilySplit([family], [Stream(100, []), Stream(400, [])]);
+
+        var result = OperatingCurves.Run([sweep], split, split, items, maxDelay: 30, seed: 1, resamples: 200, budgets: [10, 25, 60]);
+
+        Assert.Equal(0, result.Selection("f", "every T", 10, everyStratum: false)!.Recall);
+        var middle = result.Selection("f", "every T", 25, everyStratum: true)!;
+        Assert.Equal("T=50", middle.Setting);
+        Assert.Equal(0.5, middle.Recall);
+        Assert.Equal(20, middle.ControlRate, 9);
+        Assert.Equal(20, middle.MaxStratumRate, 9);
+        Assert.Equal(50, middle.MedianDelay);
+        Assert.InRange(0.5, middle.RecallLow, middle.RecallHigh);
+        var top = result.Selection("f", "every T", 60, everyStratum: false)!;
+        Assert.Equal((1.0, 20.0), (top.Recall, top.MedianDelay));
+        Assert.Equal([0.0, 0.5, 1.0], Assert.Single(result.Curves).Frontier.Select(p => p.Recall));
+    }
+
+    [Fact]
+    public void A_thinned_sweep_keeps_both_ends_and_spreads_the_rest()
+    {
+        var sweep = new DetectorSweep("d", "", "h", [.. Enumerable.Range(1, 32).Select(i => (double)i)], _ => throw new NotSupportedException());
+
+        Assert.Equal([1, 11, 22, 32], sweep.Thinned(4).Thresholds);
+        Assert.Same(sweep, sweep.Thinned(32));
+    }
+
+    private sealed class Periodic(int period) : IChangeDetector
+    {
+        private int _events;
+
+        public void Reset() => _events = 0;
+
+        public DetectorStep Step(ReadOnlySpan<float> embedding, float weight) => new(0, ++_events % period == 0);
+    }
 }

@@ -21,18 +21,6 @@ public sealed record DetectorSweep(string Detector, string Setting, string Thres
         return Enumerable.Range(0, count).Select(i => RoundToTwoDigits(low * Math.Pow(ratio, i))).Distinct().ToArray();
     }
 
-    /// <summary>This sweep at no more than <paramref name="most"/> of its thresholds, evenly spread over them (both ends kept): a cheaper, coarser curve.</summary>
-    public DetectorSweep Thinned(int most)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(most, 2);
-        if (Thresholds.Count <= most)
-        {
-            return this;
-        }
-
-        return this with { Thresholds = [.. Enumerable.Range(0, most).Select(i => Thresholds[(int)Math.Round((double)i * (Thresholds.Count - 1) / (most - 1))]).Distinct()] };
-    }
-
     private static double RoundToTwoDigits(double value)
     {
         // Two significant digits: thresholds read well in tables, can be copied into a configuration

@@ -27,9 +27,6 @@ public static class EvalCommand
     /// <summary>Films with fewer ratings stay out of the synthetic clusters: their vectors are mostly genre and decade (see docs/encoder.md).</summary>
     private const int MinRatingsForClusters = 10;
 
-    /// <summary>Most thresholds per setting on the families' curves (<see cref="DetectorSweep.Thinned"/>).</summary>
-    private const int FamilyThresholdsPerSweep = 16;
-
     public static Command Create()
     {
         var data = ReplayCommand.DataOption();
@@ -167,7 +164,7 @@ public static class EvalCommand
         "Calibration: users are split in two by the seed (synthetic users stratified by stationary/switching). Each detector's setting is the one with the best F1 on the calibration half (ties: fewer false alarms, then the higher threshold); every figure in the tables and plots is measured on the other half, the test split. StreamRec's shipped defaults are shown as they are, without calibration.",
         "Metrics: an alarm within the first max-delay events of a change detects it (delay = events of the new interest seen, 1 = the first); each change is detected at most once and each alarm counts for at most one change; every other alarm (before a change, after its window, or a second one inside it) is a false alarm. Recall = detected / changes; precision = detecting alarms / alarms; FA/1k = false alarms per 1,000 events; FA/1k no-change users = the same on users without a true change (stationary synthetic users, unspliced real users). Delays: nearest-rank median and 90th percentile of the detected changes.",
         string.Create(CultureInfo.InvariantCulture,
-            $"Families of real-data changes (MovieLens families): built from each split's own users with seeded choices, never mixing the halves; the splice family is the splice protocol above. A pair's genre distance is the cosine of the genre profiles (normalised sums of the films' genre indicators) of A's part and B's part. Curves use at most {FamilyThresholdsPerSweep} thresholds per setting, evenly spread over the table's. At each budget a detector's point is the one with the highest calibration recall on that family among those within the budget on the calibration controls; its test recall carries a 95% percentile bootstrap interval over the family's test streams ({(settings.Quick ? 200 : 1000)} resamples, the same resampled streams for every detector)."),
+            $"Families of real-data changes (MovieLens families): built from each split's own users with seeded choices, never mixing the halves; the splice family is the splice protocol above. A pair's genre distance is the cosine of the genre profiles (normalised sums of the films' genre indicators) of A's part and B's part. Curves use every setting and threshold of the tables. At each budget a detector's point is the one with the highest calibration recall on that family among those within the budget on the calibration controls; its test recall carries a 95% percentile bootstrap interval over the family's test streams ({(settings.Quick ? 200 : 1000)} resamples, the same resampled streams for every detector)."),
         "Caveats: a splice is only as visible as the two users' tastes are different, so recall on splices is bounded well below 1 for every detector; unspliced real users may drift on their own, so their 'false' alarms are partly true changes; the encoder was trained on these same MovieLens histories.",
     ];
 
@@ -254,9 +251,6 @@ public static class EvalCommand
     private static OperatingCurvesResult Curves(MovieLensDataset dataset, List<ItemHistory> calibrationUsers, List<ItemHistory> testUsers, SpliceOptions options,
         ItemEmbeddings items, EvalSettings settings, List<DetectorSweep> sweeps, CancellationToken cancellationToken)
     {
-        // Every point runs on every family's streams, about three times the splices' events: half the
-        // thresholds keep the run short, and the curves still have a point every ~1.4x of the threshold.
-        sweeps = [.. sweeps.Select(s => s.Thinned(FamilyThresholdsPerSweep))];
         var genres = new GenreProfiles([.. dataset.Movies.Select(m => m.Genres)]);
         // The seeds of the splices above, so the splice family is the table's streams.
         var calibration = SpliceFamilies.Generate(calibrationUsers, genres, options, settings.Seed);

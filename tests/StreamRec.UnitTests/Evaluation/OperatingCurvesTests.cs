@@ -92,15 +92,6 @@ public sealed class OperatingCurvesTests
         Assert.Equal([0.0, 0.5, 1.0], Assert.Single(result.Curves).Frontier.Select(p => p.Recall));
     }
 
-    [Fact]
-    public void A_thinned_sweep_keeps_both_ends_and_spreads_the_rest()
-    {
-        var sweep = new DetectorSweep("d", "", "h", [.. Enumerable.Range(1, 32).Select(i => (double)i)], _ => throw new NotSupportedException());
-
-        Assert.Equal([1, 11, 22, 32], sweep.Thinned(4).Thresholds);
-        Assert.Same(sweep, sweep.Thinned(32));
-    }
-
     private sealed class Periodic(int period) : IChangeDetector
     {
         private int _events;

@@ -100,6 +100,15 @@ public static class DriftEvaluationReport
                     .Concat(curves.Budgets.Select(b => CurveSummary.Cell(curves.Selection(family.Name, detector, b, everyStratum: true))))
                     .Append(ResultTable.Format(strict?.MedianDelay ?? double.NaN, "0")).ToArray();
             }));
+            var chosen = curves.Selections.Where(c => c.Family == family.Name).OrderBy(c => c.Detector, StringComparer.Ordinal).ThenBy(c => c.EveryStratum).ThenBy(c => c.Budget).ToList();
+            html.Append("<details><summary>The chosen points (").Append(chosen.Count.ToString(CultureInfo.InvariantCulture)).Append(")</summary>\n");
+            AppendTable(html, ["detector", "setting", "budget (FA/1k on calibration controls)", "calibration recall", "test recall [95% interval]", "test FA/1k controls", "worst stratum FA/1k", "median delay"],
+                chosen.Select(c => new[]
+                {
+                    c.Detector, c.Setting, Invariant($"<= {c.Budget:0.###}{(c.EveryStratum ? " every stratum" : "")}"), ResultTable.Format(c.CalibrationRecall, "0.00"),
+                    CurveSummary.Cell(c), ResultTable.Format(c.ControlRate, "0.00"), ResultTable.Format(c.MaxStratumRate, "0.00"), ResultTable.Format(c.MedianDelay, "0"),
+                }));
+            html.Append("</details>\n");
         }
     }
 

@@ -71,6 +71,7 @@ public sealed class DriftEvaluationReportTests
         Assert.Equal(2, Regex.Count(html, "<svg "));
         Assert.Contains("<h2>Operating curves on MovieLens families</h2>", html, StringComparison.Ordinal);
         Assert.Contains("0.40 [0.30, 0.50]", html, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"n\">&lt;= 1 every stratum</td><td class=\"n\">0.45</td><td class=\"n\">0.40 [0.30, 0.50]</td><td class=\"n\">0.80</td><td class=\"n\">0.90</td><td class=\"n\">7</td>", html, StringComparison.Ordinal);
         Assert.Contains("recall on splice &gt;= 0.6: missed", html, StringComparison.Ordinal);
         Assert.Contains("median delay on splice &lt;= 8 events: met (7 events)", html, StringComparison.Ordinal);
         Assert.Contains("recall on dissimilar &gt;= 0.8: missed (no point met the budget on calibration)", html, StringComparison.Ordinal);

@@ -69,7 +69,7 @@ public static class EvalCommand
             Page-Hinkley's delta) is the one with the best F1 on the calibration half; the table shows
             the other half, next to StreamRec at its shipped defaults. Prints the tables and writes an
             HTML report with delay/false-alarm curves, each family's curves and example timelines.
-            Without --quick, `streamrec eval` takes 30-60 s on 2 cores.
+            Without --quick, `streamrec eval` takes under a minute on 2 cores.
 
             Examples:
               streamrec eval --quick                                                  # CI-sized, under 15 s

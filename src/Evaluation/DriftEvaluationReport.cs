@@ -25,6 +25,9 @@ public static class DriftEvaluationReport
         [DetectorSweeps.StreamRecDefaults] = "#9467bd",
     };
 
+    /// <summary>Colours for detectors without one of their own (tab10's remaining colours).</summary>
+    private static readonly string[] MoreColors = ["#d62728", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"];
+
     /// <summary>Writes the report atomically (a temporary file renamed into place); creates the directory.</summary>
     public static void Write(string path, string title, IReadOnlyList<string> notes, IReadOnlyList<GroundTruthResult> results,
         IReadOnlyList<DetectorStrata>? historyLengths = null, OperatingCurvesResult? curves = null) =>
@@ -80,7 +83,7 @@ public static class DriftEvaluationReport
             {
                 // Points past the axis would pile up on its right edge; the first of them still shows where the curve goes.
                 var shown = curve.Frontier.TakeWhile(p => p.ControlRate <= CurveAxisMax).Concat(curve.Frontier.SkipWhile(p => p.ControlRate <= CurveAxisMax).Take(1));
-                chart.Line(curve.Detector, Color(curve.Detector), [.. shown.Select(p => (Math.Max(p.ControlRate, CurveAxisMin), p.Recall))]);
+                chart.Line(curve.Detector, CurveColor(curve.Detector, curves.Detectors), [.. shown.Select(p => (Math.Max(p.ControlRate, CurveAxisMin), p.Recall))]);
             }
 
             foreach (var budget in curves.Budgets)
@@ -243,6 +246,12 @@ public static class DriftEvaluationReport
     };
 
     private static string Color(string detector) => Colors.GetValueOrDefault(detector, "#444");
+
+    /// <summary>A detector's colour on the families' charts: its own when it has one, else one of <see cref="MoreColors"/> by its place among those without, so any list of detectors stays readable.</summary>
+    private static string CurveColor(string detector, IReadOnlyList<string> detectors) =>
+        Colors.TryGetValue(detector, out var color)
+            ? color
+            : MoreColors[Math.Max(0, detectors.Where(d => !Colors.ContainsKey(d)).ToList().IndexOf(detector)) % MoreColors.Length];
 
     private static string Escape(string text) => HtmlReportPage.Escape(text);
 

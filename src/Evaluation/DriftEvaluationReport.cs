@@ -14,6 +14,9 @@ public static class DriftEvaluationReport
     /// <summary>The leftmost false-alarm rate on the log axes; a rate of 0 is drawn there.</summary>
     public const double MinimumPlottedRate = 0.01;
 
+    /// <summary>The operating curves' false-alarm axis (log scale), in false alarms per 1,000 events.</summary>
+    private const double CurveAxisMin = 0.05, CurveAxisMax = 5;
+
     private static readonly Dictionary<string, string> Colors = new(StringComparer.Ordinal)
     {
         [DetectorSweeps.StreamRec] = "#1f77b4",
@@ -26,13 +29,16 @@ public static class DriftEvaluationReport
         [DetectorSweeps.StreamRecFixed] = "#7f7f7f",
     };
 
+    /// <summary>Colours for detectors without one of their own (tab10's remaining colours).</summary>
+    private static readonly string[] MoreColors = ["#d62728", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"];
+
     /// <summary>Writes the report atomically (a temporary file renamed into place); creates the directory.</summary>
     public static void Write(string path, string title, IReadOnlyList<string> notes, IReadOnlyList<GroundTruthResult> results,
-        IReadOnlyList<DetectorStrata>? historyLengths = null) =>
-        HtmlReportPage.Write(path, Render(title, notes, results, historyLengths));
+        IReadOnlyList<DetectorStrata>? historyLengths = null, OperatingCurvesResult? curves = null) =>
+        HtmlReportPage.Write(path, Render(title, notes, results, historyLengths, curves));
 
     public static string Render(string title, IReadOnlyList<string> notes, IReadOnlyList<GroundTruthResult> results,
-        IReadOnlyList<DetectorStrata>? historyLengths = null)
+        IReadOnlyList<DetectorStrata>? historyLengths = null, OperatingCurvesResult? curves = null)
     {
         ArgumentNullException.ThrowIfNull(results);
         var html = HtmlReportPage.Begin(title, notes);
@@ -46,6 +52,11 @@ public static class DriftEvaluationReport
             AppendHistoryLengths(html, historyLengths);
         }
 
+        if (curves is not null)
+        {
+            AppendCurves(html, curves);
+        }
+
         return HtmlReportPage.End(html);
     }
 
@@ -54,6 +65,58 @@ public static class DriftEvaluationReport
         html.Append("<h2>False alarms by history length</h2>\n<p>").Append(Escape(HistoryLengthTable.Heading))
             .Append(". Each detector at the setting of its row in the tables above; strata by events per user: [0, 80), [80, 150], (150, 300], above 300. The goal is at most 1 false alarm per 1,000 events in every stratum.</p>\n");
         AppendTable(html, HistoryLengthTable.Columns, rows.Select(HistoryLengthTable.Cells));
+    }
+
+    private static void AppendCurves(StringBuilder html, OperatingCurvesResult curves)
+    {
+        html.Append("<h2>Operating curves on MovieLens families</h2>\n<p>").Append(Escape(CurveSummary.Heading(curves.MaxDelay)))
+            .Append(Invariant($". A gradual change's window is its ramp plus {curves.MaxDelay} events. Controls: the test split's {curves.Controls.Count} unspliced users, shared by every family. Each chart shows every detector's Pareto frontier on the test split (all its settings and thresholds; chosen on test, so an upper bound of what calibration can reach), x = false alarms per 1,000 events on the controls, y = recall; rates below {CurveAxisMin} are drawn at the left edge.")).Append("</p>\n");
+        foreach (var line in CurveSummary.Targets(curves))
+        {
+            html.Append("<p>").Append(Escape(line)).Append("</p>\n");
+        }
+
+        string[] columns = ["family", "detector", .. curves.Budgets.Select(b => Invariant($"FA<={b:0.###}")), .. curves.Budgets.Select(b => Invariant($"FA<={b:0.###} every stratum")), "median delay (every stratum, 1)"];
+        foreach (var family in curves.Families)
+        {
+            html.Append("<h3>").Append(Escape(family.Name)).Append("</h3>\n<p>")
+                .Append(Escape(Invariant($"{family.Streams.Count:N0} streams, {family.Streams.Sum(s => s.ChangePoints.Length):N0} changes: {family.Description}."))).Append("</p>\n");
+            var chart = new SvgChart($"{family.Name}: recall vs false alarms on the controls (test split)", "false alarms per 1,000 events on the controls (log scale)",
+                $"recall within {curves.MaxDelay} events", logX: true);
+            foreach (var curve in curves.Curves.Where(c => c.Family == family.Name))
+            {
+                // Points past the axis would pile up on its right edge; the first of them still shows where the curve goes.
+                var shown = curve.Frontier.TakeWhile(p => p.ControlRate <= CurveAxisMax).Concat(curve.Frontier.SkipWhile(p => p.ControlRate <= CurveAxisMax).Take(1));
+                chart.Line(curve.Detector, CurveColor(curve.Detector, curves.Detectors), [.. shown.Select(p => (Math.Max(p.ControlRate, CurveAxisMin), p.Recall))]);
+            }
+
+            foreach (var budget in curves.Budgets)
+            {
+                chart.Vertical(budget, "#c8c8c8");
+            }
+
+            chart.XRange(CurveAxisMin, CurveAxisMax);
+            chart.YRange(0, 1);
+            HtmlReportPage.AppendFigure(html, chart.Render(),
+                $"{family.Name}: each detector's test Pareto frontier; grey dashed lines at the budgets. The table below gives the points chosen on calibration at each budget, with their test recall [95% bootstrap interval over streams].");
+            AppendTable(html, columns, curves.Detectors.Select(detector =>
+            {
+                var strict = curves.Selection(family.Name, detector, CurveSummary.TargetBudget, everyStratum: true);
+                return new[] { family.Name, detector }
+                    .Concat(curves.Budgets.Select(b => CurveSummary.Cell(curves.Selection(family.Name, detector, b, everyStratum: false))))
+                    .Concat(curves.Budgets.Select(b => CurveSummary.Cell(curves.Selection(family.Name, detector, b, everyStratum: true))))
+                    .Append(ResultTable.Format(strict?.MedianDelay ?? double.NaN, "0")).ToArray();
+            }));
+            var chosen = curves.Selections.Where(c => c.Family == family.Name).OrderBy(c => c.Detector, StringComparer.Ordinal).ThenBy(c => c.EveryStratum).ThenBy(c => c.Budget).ToList();
+            html.Append("<details><summary>The chosen points (").Append(chosen.Count.ToString(CultureInfo.InvariantCulture)).Append(")</summary>\n");
+            AppendTable(html, ["detector", "setting", "budget (FA/1k on calibration controls)", "calibration recall", "test recall [95% interval]", "test FA/1k controls", "worst stratum FA/1k", "median delay"],
+                chosen.Select(c => new[]
+                {
+                    c.Detector, c.Setting, Invariant($"<= {c.Budget:0.###}{(c.EveryStratum ? " every stratum" : "")}"), ResultTable.Format(c.CalibrationRecall, "0.00"),
+                    CurveSummary.Cell(c), ResultTable.Format(c.ControlRate, "0.00"), ResultTable.Format(c.MaxStratumRate, "0.00"), ResultTable.Format(c.MedianDelay, "0"),
+                }));
+            html.Append("</details>\n");
+        }
     }
 
     /// <summary>A table of text cells: the first two columns are names, the rest numbers (right-aligned).</summary>
@@ -191,6 +254,12 @@ public static class DriftEvaluationReport
     };
 
     private static string Color(string detector) => Colors.GetValueOrDefault(detector, "#444");
+
+    /// <summary>A detector's colour on the families' charts: its own when it has one, else one of <see cref="MoreColors"/> by its place among those without, so any list of detectors stays readable.</summary>
+    private static string CurveColor(string detector, IReadOnlyList<string> detectors) =>
+        Colors.TryGetValue(detector, out var color)
+            ? color
+            : MoreColors[Math.Max(0, detectors.Where(d => !Colors.ContainsKey(d)).ToList().IndexOf(detector)) % MoreColors.Length];
 
     private static string Escape(string text) => HtmlReportPage.Escape(text);
 

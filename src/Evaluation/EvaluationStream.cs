@@ -10,7 +10,12 @@ namespace StreamRec.Evaluation;
 /// <param name="Items">Item rows, in event order.</param>
 /// <param name="Weights">Event weights, in (0, 1].</param>
 /// <param name="ChangePoints">Indices of the first event after each true change, increasing; empty when there is none.</param>
-public sealed record EvaluationStream(string Label, StreamKind Kind, int[] Items, float[] Weights, int[] ChangePoints)
+/// <param name="ChangeSpans">
+/// Per change, the events the change itself takes (a gradual change's ramp): its matching window is that
+/// many events longer than the max delay (<see cref="ChangeMatching"/>). Null when every change is abrupt
+/// (span 0). A span rather than a whole window, so the window follows the run's max delay.
+/// </param>
+public sealed record EvaluationStream(string Label, StreamKind Kind, int[] Items, float[] Weights, int[] ChangePoints, int[]? ChangeSpans = null)
 {
     public int Length => Items.Length;
 

@@ -40,7 +40,7 @@ public static class HistoryLengthStrata
         return [.. Labels.Select((label, stratum) =>
         {
             var members = outcomes.Where(o => IndexOf(o.Events) == stratum).ToList();
-            var (low, high) = Interval(members, EvaluationRandom.For(seed, BootstrapPurpose, stratum), resamples);
+            var (low, high) = RatioBootstrap.Interval([.. members.Select(o => ((long)o.FalseAlarms, (long)o.Events))], 1000, EvaluationRandom.For(seed, BootstrapPurpose, stratum), resamples);
             return new StratumRate(label, members.Count, members.Sum(o => (long)o.Events), members.Sum(o => (long)o.FalseAlarms), low, high);
         })];
     }
@@ -57,35 +57,8 @@ public static class HistoryLengthStrata
         return [.. rows.Select(row =>
         {
             var detector = row.Point.Sweep.Create(row.Point.Threshold);
-            var outcomes = controls.Select(stream => ChangeMatching.Match(stream.Length, stream.ChangePoints, ThresholdSweep.Alarms(detector, stream, items), maxDelay)).ToList();
+            var outcomes = controls.Select(stream => ChangeMatching.Match(stream.Length, stream.ChangePoints, ThresholdSweep.Alarms(detector, stream, items), maxDelay, stream.ChangeSpans)).ToList();
             return new DetectorStrata(row.Detector, row.Point.Describe(), Measure(outcomes, seed, resamples));
         })];
-    }
-
-    /// <summary>The 2.5th and 97.5th percentiles (nearest rank) of the rate over resamples of the users, with replacement.</summary>
-    private static (double Low, double High) Interval(List<StreamOutcome> users, EvaluationRandom random, int resamples)
-    {
-        if (users.Count == 0)
-        {
-            return (double.NaN, double.NaN);
-        }
-
-        var rates = new double[resamples];
-        for (var r = 0; r < resamples; r++)
-        {
-            long events = 0, falseAlarms = 0;
-            for (var i = 0; i < users.Count; i++)
-            {
-                var user = users[random.NextInt(users.Count)];
-                events += user.Events;
-                falseAlarms += user.FalseAlarms;
-            }
-
-            rates[r] = events == 0 ? 0 : 1000.0 * falseAlarms / events;
-        }
-
-        Array.Sort(rates);
-        double Rank(double fraction) => rates[Math.Clamp((int)Math.Ceiling((fraction * resamples) - 1e-9) - 1, 0, resamples - 1)];
-        return (Rank(0.025), Rank(0.975));
     }
 }

@@ -43,7 +43,7 @@ public static class ThresholdSweep
         var result = new DetectionResult();
         foreach (var stream in streams)
         {
-            result.Add(ChangeMatching.Match(stream.Length, stream.ChangePoints, Alarms(detector, stream, items), maxDelay));
+            result.Add(ChangeMatching.Match(stream.Length, stream.ChangePoints, Alarms(detector, stream, items), maxDelay, stream.ChangeSpans));
         }
 
         return result;

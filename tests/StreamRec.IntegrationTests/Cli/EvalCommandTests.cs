@@ -44,10 +44,26 @@ public sealed partial class EvalCommandTests : IDisposable
         Assert.True(strata > output.IndexOf("MovieLens splices:", StringComparison.Ordinal), output);
         Assert.Matches(@"detector +setting +< 80 +80-150 +151-300 +> 300", output[strata..]);
 
+        // The families' curves and StreamRec's targets follow, one table per family and a verdict per target.
+        var curves = output.IndexOf("Operating curves on MovieLens families", StringComparison.Ordinal);
+        Assert.True(curves > strata, output);
+        foreach (var family in new[] { "splice", "dissimilar", "gradual", "returning", "added" })
+        {
+            Assert.Matches($@"\n  {family}: \d+ streams, \d+ changes", output[curves..]);
+        }
+
+        Assert.Matches(@"detector +FA<=0\.1 +FA<=0\.5 +FA<=1 +FA<=2 +FA<=1 every stratum +median delay", output[curves..]);
+        Assert.Matches(@"recall on splice >= 0\.6: (met|missed)", output[curves..]);
+        Assert.Matches(@"recall on dissimilar >= 0\.8: (met|missed)", output[curves..]);
+        Assert.Matches(@"median delay on splice <= 8 events: (met|missed)", output[curves..]);
+        Assert.Matches(@"curve at or above every baseline's from 0\.1 to 2 .*: (met|missed)", output[curves..]);
+
         Assert.True(File.Exists(report), $"no report at {report}");
         var html = await File.ReadAllTextAsync(report);
         Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.Ordinal);
-        Assert.Equal(2 * (2 + 3), Regex.Count(html, "<svg ")); // per ground truth: two curves and three example timelines
+        // Per ground truth: two curves and three example timelines; then one chart per family (5, and the splices' 4 genre bands).
+        Assert.Equal((2 * (2 + 3)) + 5 + 4, Regex.Count(html, "<svg "));
+        Assert.Contains("<h2>Operating curves on MovieLens families</h2>", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("<h2>False alarms by history length</h2>", html, StringComparison.Ordinal);
         Assert.Contains($"report written to {report}", output, StringComparison.Ordinal);

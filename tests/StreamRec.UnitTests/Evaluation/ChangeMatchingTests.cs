@@ -48,6 +48,23 @@ public sealed class ChangeMatchingTests
     }
 
     [Fact]
+    public void A_gradual_change_gets_its_span_on_top_of_the_max_delay_still_cut_at_the_next_change()
+    {
+        // Change at 10 spanning 20 events, max delay 10: window 10..39. The alarm at 35 detects it (delay 26);
+        // without the span it would be false.
+        Assert.Equal([26], ChangeMatching.Match(100, [10], [35], maxDelay: 10, spans: [20]).Delays);
+        Assert.Equal(1, ChangeMatching.Match(100, [10], [35], maxDelay: 10).FalseAlarms);
+
+        // The next change at 30 still ends the first window at 29, and the second change's span is its own.
+        var outcome = ChangeMatching.Match(100, [10, 30], [25, 32, 45], maxDelay: 10, spans: [20, 5]);
+        Assert.Equal([16, 3], outcome.Delays);
+        Assert.Equal(1, outcome.FalseAlarms); // 45 is past 30..44
+        Assert.Equal([16, 3], ChangeMatching.DelaysPerChange([10, 30], [25, 32, 45], 10, [20, 5]));
+        Assert.Equal([0, 3], ChangeMatching.DelaysPerChange([10, 30], [32], 10, [20, 5]));
+        Assert.Throws<ArgumentException>(() => ChangeMatching.Match(100, [10, 30], [], 10, [20]));
+    }
+
+    [Fact]
     public void Unsorted_positions_are_refused()
     {
         Assert.Throws<ArgumentException>(() => ChangeMatching.Match(100, [50, 10], [], 10));

@@ -57,6 +57,27 @@ public sealed class DriftEvaluationReportTests
     }
 
     [Fact]
+    public void The_families_curves_get_one_chart_each_with_the_calibrated_points_and_the_targets()
+    {
+        var sweep = new DetectorSweep(DetectorSweeps.StreamRec, "k=1", "h", [10], _ => throw new NotSupportedException());
+        var point = new OperatingPoint(sweep, 10, 0.4, 0.8, [0.5, 0.9, 0.7, 0.6]);
+        List<SpliceFamily> families = [new(SpliceFamilies.Splice, "spliced", [], []), new(SpliceFamilies.Dissimilar, "far apart", [], [])];
+        var curves = new OperatingCurvesResult(30, OperatingCurves.Budgets, families, [], [DetectorSweeps.StreamRec],
+            [new CurveSelection(SpliceFamilies.Splice, DetectorSweeps.StreamRec, 1, true, "k=1 h=10", 0.45, 0.4, 0.3, 0.5, 0.8, 0.9, 7)],
+            [.. families.Select(f => new DetectorCurve(f.Name, DetectorSweeps.StreamRec, [point]))]);
+
+        var html = DriftEvaluationReport.Render("Drift evaluation", [], [], curves: curves);
+
+        Assert.Equal(2, Regex.Count(html, "<svg "));
+        Assert.Contains("<h2>Operating curves on MovieLens families</h2>", html, StringComparison.Ordinal);
+        Assert.Contains("0.40 [0.30, 0.50]", html, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"n\">&lt;= 1 every stratum</td><td class=\"n\">0.45</td><td class=\"n\">0.40 [0.30, 0.50]</td><td class=\"n\">0.80</td><td class=\"n\">0.90</td><td class=\"n\">7</td>", html, StringComparison.Ordinal);
+        Assert.Contains("recall on splice &gt;= 0.6: missed", html, StringComparison.Ordinal);
+        Assert.Contains("median delay on splice &lt;= 8 events: met (7 events)", html, StringComparison.Ordinal);
+        Assert.Contains("recall on dissimilar &gt;= 0.8: missed (no point met the budget on calibration)", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Writing_the_report_leaves_only_the_report()
     {
         var directory = Directory.CreateTempSubdirectory("streamrec-report-").FullName;

@@ -89,7 +89,8 @@ public static class CurveSummary
             foreach (var budget in result.Budgets.Where(b => b >= CurveFrom && b <= CurveTo))
             {
                 var own = result.Selection(family.Name, DetectorSweeps.StreamRec, budget, everyStratum: false)?.Recall ?? 0;
-                foreach (var baseline in result.Detectors.Where(d => d != DetectorSweeps.StreamRec))
+                // The former fixed-threshold statistic is StreamRec's own, shown for comparison: not a baseline.
+                foreach (var baseline in result.Detectors.Where(d => d is not DetectorSweeps.StreamRec and not DetectorSweeps.StreamRecFixed))
                 {
                     if (result.Selection(family.Name, baseline, budget, everyStratum: false) is { } other && other.Recall > own)
                     {

@@ -62,12 +62,14 @@ public static class DetectorSweeps
         }
 
         // The three detectors below have river's defaults for everything but their threshold. ADWIN's δ
-        // and KSWIN's α are confidence levels: the higher, the more alarms. BOCPD costs about R_max = 300
+        // and KSWIN's α are confidence levels: the higher, the more alarms. KSWIN's α reaches down to 1e-14
+        // (the smallest p-value of 30 against 30 is 2/C(60, 30), about 1e-17): above 1e-6 its real-data
+        // alarm rate never fell below 2 per 1,000 events. BOCPD costs about R_max = 300
         // Student-t densities per event, so it gets half the thresholds of the others; its θ runs from 0.07
         // to 0.999 (P(r_t < 5) seldom passes 0.999 even at a clear switch: by then the new run is 5 long).
         sweeps.Add(new DetectorSweep(Adwin, "clock=32", "delta", DetectorSweep.Geometric(1e-6, 0.5, points),
             delta => new AdwinDetector(parameters, dimension, delta)));
-        sweeps.Add(new DetectorSweep(Kswin, "window=100 sample=30", "alpha", DetectorSweep.Geometric(1e-6, 0.2, points),
+        sweeps.Add(new DetectorSweep(Kswin, "window=100 sample=30", "alpha", DetectorSweep.Geometric(1e-14, 0.2, points),
             alpha => new KswinDetector(parameters, dimension, alpha, KswinSeed)));
         sweeps.Add(new DetectorSweep(Bocpd, "H=1/250", "-log10(1-theta)", DetectorSweep.Geometric(0.03, 3, Math.Max(2, points / 2)),
             level => new BocpdDetector(parameters, dimension, BocpdDetector.Theta(level))));

@@ -29,7 +29,7 @@ public sealed record MutationRecord
     /// <summary>The CUSUM sum S that crossed the threshold.</summary>
     public required double Score { get; init; }
 
-    /// <summary>The threshold h it crossed.</summary>
+    /// <summary>The threshold it crossed: h grown with the user's events (DriftDetector:Detection:ThresholdGrowth).</summary>
     public required double Threshold { get; init; }
 
     /// <summary>The drift d = 1 - cos(short, long) at the triggering event.</summary>

@@ -219,12 +219,12 @@ public static class DriftEvaluationReport
     private static void AppendTimeline(StringBuilder html, DriftTimeline timeline)
     {
         // S jumps far above h right after a change; clipping keeps the threshold and the quiet stretches readable.
-        var top = Math.Max(3 * timeline.Threshold, 1);
+        var top = Math.Max(3 * timeline.Thresholds.DefaultIfEmpty(0).Max(), 1);
         var chart = new SvgChart($"{timeline.Label}: StreamRec's CUSUM S (defaults)", "event", $"S (clipped at {top:0.#})");
         chart.XRange(0, Math.Max(timeline.Cusum.Length - 1, 1));
         chart.YRange(0, top);
         chart.Line("S", Color(DetectorSweeps.StreamRecDefaults), timeline.Cusum.Select((s, i) => ((double)i, Math.Min(s, top))).ToList(), markers: false);
-        chart.Horizontal(timeline.Threshold, "#555", Invariant($"h = {timeline.Threshold:0.###}"));
+        chart.Line("threshold", "#555", [.. timeline.Thresholds.Select((h, i) => ((double)i, Math.Min(h, top)))], markers: false, dash: "4 3");
         foreach (var change in timeline.ChangePoints)
         {
             chart.Vertical(change, "#d62728");
@@ -237,7 +237,7 @@ public static class DriftEvaluationReport
 
         var changes = timeline.ChangePoints.Length == 0 ? "no true change" : "true changes at " + string.Join(", ", timeline.ChangePoints);
         HtmlReportPage.AppendFigure(html, chart.Render(),
-            $"{timeline.Label}: StreamRec's CUSUM S per event at the shipped defaults, with h dotted; red dashed lines: {changes}. Triangles above the plot: where each detector raised alarms (the first row at the defaults, the others at the thresholds chosen on calibration).");
+            $"{timeline.Label}: StreamRec's CUSUM S per event at the shipped defaults, with its threshold dashed in grey (h for a new user, growing with the user's events); red dashed lines: {changes}. Triangles above the plot: where each detector raised alarms (the first row at the defaults, the others at the thresholds chosen on calibration).");
     }
 
     private static string Short(string detector) => detector switch

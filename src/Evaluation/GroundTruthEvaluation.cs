@@ -81,11 +81,24 @@ public static class GroundTruthEvaluation
 
     private static DriftTimeline Timeline(EvaluationStream stream, ItemEmbeddings items, SweepPoint defaults, IReadOnlyList<SelectedDetector> rows)
     {
-        var scores = new List<double>(stream.Length);
-        var defaultAlarms = ThresholdSweep.Alarms(defaults.Sweep.Create(defaults.Threshold), stream, items, scores);
+        // StreamRec's threshold grows with the user's events: record the one each event was judged against.
+        var detector = defaults.Sweep.Create(defaults.Threshold);
+        var (scores, thresholds, defaultAlarms) = (new double[stream.Length], new double[stream.Length], new List<int>());
+        detector.Reset();
+        for (var i = 0; i < stream.Length; i++)
+        {
+            var step = detector.Step(items[stream.Items[i]], stream.Weights[i]);
+            scores[i] = step.Score;
+            thresholds[i] = detector is StreamRecDetector streamRec ? streamRec.Threshold : defaults.Threshold;
+            if (step.Alarm)
+            {
+                defaultAlarms.Add(i);
+            }
+        }
+
         var alarms = new List<TimelineAlarms> { new(defaults.Detector, defaults.Describe(), [.. defaultAlarms]) };
         alarms.AddRange(rows.Select(row => new TimelineAlarms(row.Detector, row.Point.Describe(),
             [.. ThresholdSweep.Alarms(row.Point.Sweep.Create(row.Point.Threshold), stream, items)])));
-        return new DriftTimeline(stream.Label, stream.Kind, [.. scores], defaults.Threshold, stream.ChangePoints, alarms);
+        return new DriftTimeline(stream.Label, stream.Kind, scores, thresholds, stream.ChangePoints, alarms);
     }
 }

@@ -26,6 +26,9 @@ public sealed class StreamRecDetector : IChangeDetector
     /// <summary>The detector's full output for the last event (d, z, S), for timelines.</summary>
     public DriftStep Last { get; private set; }
 
+    /// <summary>The threshold the last event was judged against: h grown with the user's events.</summary>
+    public double Threshold => _parameters.ThresholdAfter(_state.Events);
+
     public void Reset()
     {
         _state = UserDriftState.New(_dimension, _parameters);

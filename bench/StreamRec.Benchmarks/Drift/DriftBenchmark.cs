@@ -75,26 +75,12 @@ internal sealed class DriftBenchmark : IBenchmark
         var hset = RedisBenchmarkTool.Rates(redis.Port, repetitions, ["-P", "64", "-t", "hset"]);
         database.Execute("FLUSHALL");
 
-        // (2) The statistic alone.
+        // (2) The statistic alone: as shipped, and with a fixed threshold (the statistic before its threshold
+        // grew with a user's events), in the same run, so that the growth's cost is a ratio of two figures
+        // measured side by side.
         Console.Error.WriteLine("drift: the statistic alone");
-        var parameters = new DriftParameters();
-        var detector = new InterestDriftDetector(parameters);
-        var states = Enumerable.Range(0, 1000).Select(_ => UserDriftState.New(Dimension, parameters)).ToArray();
-        var n = 0;
-        var alone = Harness.Throughput.Measure(() =>
-        {
-            for (var i = 0; i < 1000; i++, n++)
-            {
-                detector.Apply(states[n % states.Length], world.Item((int)(n * 7919L % world.Items)).Span, 1f);
-            }
-        }, itemsPerOperation: 1000, repetitions, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(0.5));
-        var allocated = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 100_000; i++, n++)
-        {
-            detector.Apply(states[n % states.Length], world.Item((int)(n * 7919L % world.Items)).Span, 1f);
-        }
-
-        var allocatedPerEvent = (GC.GetAllocatedBytesForCurrentThread() - allocated) / 100_000.0;
+        var (alone, allocatedPerEvent) = StatisticAlone(world, new DriftParameters(), repetitions);
+        var (fixedThreshold, fixedAllocatedPerEvent) = StatisticAlone(world, new DriftParameters { ThresholdGrowth = 0 }, repetitions);
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"# DriftDetector, D = {Dimension}, micro-batch {batchSize}, {Environment.ProcessorCount} cores, medians of {repetitions}; redis-server and the benchmark on the same machine"));
@@ -103,6 +89,8 @@ internal sealed class DriftBenchmark : IBenchmark
         rows.Add(Row($"raw: redis-benchmark EVALSHA of the state script ({value.Length}-byte value) -P 64", Median(evalsha), evalsha.Min(), evalsha.Max(), "scripts/s", 1));
         rows.Add(Row("raw: redis-benchmark HSET -P 64", Median(hset), hset.Min(), hset.Max(), "ops/s", Median(hset) / Median(evalsha)));
         rows.Add(Row(string.Create(CultureInfo.InvariantCulture, $"statistic alone (no I/O; {allocatedPerEvent:0.#} bytes allocated per event)"), alone.Median, alone.Min, alone.Max, "events/s", alone.Median / Median(evalsha)));
+        rows.Add(Row(string.Create(CultureInfo.InvariantCulture, $"statistic alone, fixed threshold (ThresholdGrowth = 0; {fixedAllocatedPerEvent:0.#} bytes per event; shipped/fixed = {alone.Median / fixedThreshold.Median:0.00})"),
+            fixedThreshold.Median, fixedThreshold.Min, fixedThreshold.Max, "events/s", fixedThreshold.Median / Median(evalsha)));
 
         // (3) The processor against Redis.
         var topics = new TopicNames();
@@ -152,6 +140,28 @@ internal sealed class DriftBenchmark : IBenchmark
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Bytes per user in Redis at D = {Dimension}: MEMORY USAGE median {memoryUsage:N0} bytes; used_memory / keys {usedPerKey:N0} bytes (encoded state {UserDriftStateCodec.GetByteCount(Dimension)} bytes)."));
         return 0;
+    }
+
+    /// <summary>Updates/s of the statistic alone over 1,000 users (no I/O), and the bytes allocated per event.</summary>
+    private static (ThroughputResult Rates, double AllocatedPerEvent) StatisticAlone(SyntheticWorld world, DriftParameters parameters, int repetitions)
+    {
+        var detector = new InterestDriftDetector(parameters);
+        var states = Enumerable.Range(0, 1000).Select(_ => UserDriftState.New(Dimension, parameters)).ToArray();
+        var n = 0;
+        var rates = Throughput.Measure(() =>
+        {
+            for (var i = 0; i < 1000; i++, n++)
+            {
+                detector.Apply(states[n % states.Length], world.Item((int)(n * 7919L % world.Items)).Span, 1f);
+            }
+        }, itemsPerOperation: 1000, repetitions, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(0.5));
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100_000; i++, n++)
+        {
+            detector.Apply(states[n % states.Length], world.Item((int)(n * 7919L % world.Items)).Span, 1f);
+        }
+
+        return (rates, (GC.GetAllocatedBytesForCurrentThread() - allocated) / 100_000.0);
     }
 
     private static double RunProcessor(DriftProcessor processor, List<List<ConsumeResult<byte[]?, byte[]?>>> batches)

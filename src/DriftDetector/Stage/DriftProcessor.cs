@@ -326,7 +326,7 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
             DetectedAt = _clock.GetUtcNow().ToUnixTimeMilliseconds(),
             EventId = embedded.EventId,
             Score = Math.Round(step.Cusum, 4),
-            Threshold = _parameters.CusumThreshold,
+            Threshold = Math.Round(_parameters.ThresholdAfter(state.Events), 4),
             Drift = Math.Round(step.Drift, 6),
             Z = Math.Round(step.Score, 4),
             Events = state.Events,

@@ -83,16 +83,16 @@ public static partial class DemoReport
         HtmlReportPage.AppendFigure(html, years.Render(),
             "When, in MovieLens' own time (1995-2016), the ratings that triggered a mutation were made. The replay sends them in that order, compressed into seconds.");
 
-        var ranked = mutations.OrderByDescending(m => m.Score).Select((m, i) => ((double)(i + 1), m.Score)).ToList();
+        var ranked = mutations.OrderByDescending(m => m.Score).ToList();
         var scores = new SvgChart("CUSUM score at detection", "mutation, by score", "S");
         scores.XRange(0, ranked.Count + 1);
-        // From just below h: every score is above it, and from 0 their differences would not show.
-        var h = mutations[0].Threshold;
-        scores.YRange(Math.Floor(Math.Min(h, ranked[^1].Score) * 0.9), Math.Max(ranked[0].Score, h) * 1.05);
-        scores.Line("S when the mutation was flagged", "#9467bd", ranked);
-        scores.Horizontal(h, "#555", Invariant($"h = {h:0.#}"));
+        // From just below the lowest threshold: every score is above its own, and from 0 their differences would not show.
+        var lowest = ranked.Min(m => m.Threshold);
+        scores.YRange(Math.Floor(Math.Min(lowest, ranked[^1].Score) * 0.9), Math.Max(ranked[0].Score, ranked.Max(m => m.Threshold)) * 1.05);
+        scores.Line("S when the mutation was flagged", "#9467bd", [.. ranked.Select((m, i) => ((double)(i + 1), m.Score))]);
+        scores.Line("the threshold it crossed", "#555", [.. ranked.Select((m, i) => ((double)(i + 1), m.Threshold))], markers: false);
         HtmlReportPage.AppendFigure(html, scores.Render(),
-            "The one-sided CUSUM sum S of the self-normalised drift at the event that crossed the threshold h, for every mutation, highest first: how far past h each detection was.");
+            "The one-sided CUSUM sum S of the self-normalised drift at the event that crossed the threshold, for every mutation, highest first, with the threshold each crossed: h for a new user, growing with the user's events up to 3h (DriftDetector:Detection:ThresholdGrowth).");
     }
 
     private static void AppendTable(StringBuilder html, DemoOutcome outcome)

@@ -7,7 +7,7 @@ namespace StreamRec.IntegrationTests.Cli;
 /// <summary>The real <c>streamrec eval</c> executable, on the real data set and a freshly trained encoder.</summary>
 public sealed partial class EvalCommandTests : IDisposable
 {
-    private static readonly string[] Detectors = ["StreamRec CUSUM", "naive ||s_t - s_t-1||", "Page-Hinkley on d", "ADWIN on d", "KSWIN on d", "BOCPD on cos(e, l)"];
+    private static readonly string[] Detectors = ["StreamRec CUSUM", "StreamRec CUSUM, fixed h (former)", "naive ||s_t - s_t-1||", "Page-Hinkley on d", "ADWIN on d", "KSWIN on d", "BOCPD on cos(e, l)"];
 
     private readonly string _directory = Directory.CreateTempSubdirectory("streamrec-eval-").FullName;
 

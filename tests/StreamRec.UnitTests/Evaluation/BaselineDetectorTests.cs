@@ -109,12 +109,12 @@ public sealed class BaselineDetectorTests
     [Fact]
     public void Baselines_keep_the_detectors_warm_up_and_cool_down()
     {
-        // A threshold below every score: the guards alone decide. With warm-up 20 and cool-down 20 the
-        // first alarm is on the 20th event (index 19), then one every 21 events, as InterestDriftDetector allows.
+        // A threshold below every score: the guards alone decide. With warm-up 60 and cool-down 20 the
+        // first alarm is on the 60th event (index 59), then one every 21 events, as InterestDriftDetector allows.
         var stream = Stream(8, 4);
         var items = new ItemEmbeddings([.. stream.SelectMany(x => x.Embedding)], 8);
         var evaluation = new EvaluationStream("guards", StreamKind.SyntheticStationary, [.. Enumerable.Range(0, stream.Count)], [.. stream.Select(x => x.Weight)], []);
-        var expected = Enumerable.Range(0, 100).Select(n => 19 + (21 * n)).TakeWhile(i => i < stream.Count).ToList();
+        var expected = Enumerable.Range(0, 100).Select(n => Defaults.WarmUpEvents - 1 + (21 * n)).TakeWhile(i => i < stream.Count).ToList();
 
         Assert.Equal(expected, ThresholdSweep.Alarms(new ConsecutiveChangeDetector(Defaults, 8, -1), evaluation, items));
         Assert.Equal(expected, ThresholdSweep.Alarms(new PageHinkleyDetector(Defaults, 8, 0, -1), evaluation, items));

@@ -102,12 +102,17 @@ public sealed class DriftEvaluationReportTests
         var result = Evaluate("Rows", examples: 1);
 
         var best = result.Selected.Where(s => s.Selection == GroundTruthEvaluation.BestF1).Select(s => s.Detector).ToList();
-        Assert.Equal([DetectorSweeps.StreamRec, DetectorSweeps.Naive, DetectorSweeps.PageHinkley, DetectorSweeps.Adwin, DetectorSweeps.Kswin, DetectorSweeps.Bocpd], best);
+        Assert.Equal([DetectorSweeps.StreamRec, DetectorSweeps.StreamRecFixed, DetectorSweeps.Naive, DetectorSweeps.PageHinkley, DetectorSweeps.Adwin, DetectorSweeps.Kswin, DetectorSweeps.Bocpd], best);
         var defaults = Assert.Single(result.Selected, s => s.Selection == GroundTruthEvaluation.Defaults);
         Assert.Equal(new DriftParameters().CusumThreshold, defaults.Point.Threshold);
         var timeline = Assert.Single(result.Timelines);
         Assert.Equal(300, timeline.Cusum.Length);
+        // The threshold each event was judged against: h for the new user, growing to its limit over the user's events.
+        var parameters = new DriftParameters();
+        Assert.Equal(300, timeline.Thresholds.Length);
+        Assert.Equal(parameters.ThresholdAfter(1), timeline.Thresholds[0]);
+        Assert.Equal(parameters.CusumThreshold * parameters.ThresholdGrowthLimit, timeline.Thresholds[^1], 9);
         Assert.Equal([150], timeline.ChangePoints);
-        Assert.Equal(7, timeline.Alarms.Count); // the defaults and the six calibrated detectors
+        Assert.Equal(8, timeline.Alarms.Count); // the defaults and the seven calibrated detectors
     }
 }

@@ -7,7 +7,9 @@ namespace StreamRec.Evaluation;
 /// The evaluation report: one self-contained HTML file (<see cref="HtmlReportPage"/>). Per ground truth:
 /// the results table, the delay / false-alarm and recall / false-alarm curves of the threshold sweep on
 /// the test split, example timelines of StreamRec's CUSUM S with true and detected change points, and every sweep point;
-/// then, when given, the false alarms per history-length stratum (<see cref="HistoryLengthStrata"/>).
+/// then, when given, the false alarms per history-length stratum (<see cref="HistoryLengthStrata"/>), the
+/// operating curves on the families of real-data changes and how separable users are in the encoder's space
+/// (<see cref="EncoderSeparability"/>).
 /// </summary>
 public static class DriftEvaluationReport
 {
@@ -34,11 +36,11 @@ public static class DriftEvaluationReport
 
     /// <summary>Writes the report atomically (a temporary file renamed into place); creates the directory.</summary>
     public static void Write(string path, string title, IReadOnlyList<string> notes, IReadOnlyList<GroundTruthResult> results,
-        IReadOnlyList<DetectorStrata>? historyLengths = null, OperatingCurvesResult? curves = null) =>
-        HtmlReportPage.Write(path, Render(title, notes, results, historyLengths, curves));
+        IReadOnlyList<DetectorStrata>? historyLengths = null, OperatingCurvesResult? curves = null, IReadOnlyList<SeparabilityRow>? separability = null) =>
+        HtmlReportPage.Write(path, Render(title, notes, results, historyLengths, curves, separability));
 
     public static string Render(string title, IReadOnlyList<string> notes, IReadOnlyList<GroundTruthResult> results,
-        IReadOnlyList<DetectorStrata>? historyLengths = null, OperatingCurvesResult? curves = null)
+        IReadOnlyList<DetectorStrata>? historyLengths = null, OperatingCurvesResult? curves = null, IReadOnlyList<SeparabilityRow>? separability = null)
     {
         ArgumentNullException.ThrowIfNull(results);
         var html = HtmlReportPage.Begin(title, notes);
@@ -57,6 +59,11 @@ public static class DriftEvaluationReport
             AppendCurves(html, curves);
         }
 
+        if (separability is not null)
+        {
+            AppendSeparability(html, separability);
+        }
+
         return HtmlReportPage.End(html);
     }
 
@@ -65,6 +72,13 @@ public static class DriftEvaluationReport
         html.Append("<h2>False alarms by history length</h2>\n<p>").Append(Escape(HistoryLengthTable.Heading))
             .Append(". Each detector at the setting of its row in the tables above; strata by events per user: [0, 80), [80, 150], (150, 300], above 300. The goal is at most 1 false alarm per 1,000 events in every stratum.</p>\n");
         AppendTable(html, HistoryLengthTable.Columns, rows.Select(HistoryLengthTable.Cells));
+    }
+
+    private static void AppendSeparability(StringBuilder html, IReadOnlyList<SeparabilityRow> rows)
+    {
+        html.Append("<h2>Encoder separability</h2>\n<p>").Append(Escape(EncoderSeparabilityTable.Heading))
+            .Append(Invariant($". Splices whose prefix has fewer than {EncoderSeparability.HeldOut + EncoderSeparability.MinContext} events are left out. The rows embed every film with the shipped encoder from some of its features only: all of them; its id alone (the collaborative signal item2vec learnt from co-occurrence); its content (genres, decade and title words) without its id; its genres alone. An AUC of 0.5 is no separation; what a per-event score separates bounds what any detector reading those events can see.")).Append("</p>\n");
+        AppendTable(html, EncoderSeparabilityTable.Columns, rows.Select(EncoderSeparabilityTable.Cells));
     }
 
     private static void AppendCurves(StringBuilder html, OperatingCurvesResult curves)

@@ -65,6 +65,8 @@ public static class EvalCommand
                  alarms on the unspliced users, at budgets of 0.1-2 per 1,000 events chosen on
                  calibration (overall and in every history-length stratum), with bootstrap intervals,
                  and StreamRec's targets, met or missed.
+              4. Encoder separability: per test splice, how well the encoder's vectors (all features, the
+                 id alone, the content alone, the genres alone) tell A's recent events from B's (AUC).
             Users are split in two by --seed: each detector's setting (threshold, and StreamRec's k or
             Page-Hinkley's delta) is the one with the best F1 on the calibration half; the table shows
             the other half, next to StreamRec at its shipped defaults. Prints the tables and writes an
@@ -107,7 +109,8 @@ public static class EvalCommand
             TrainEncoderCommand.Run(dataDirectory, modelPath, new EncoderTrainingOptions { HoldoutFraction = 0 }, null, cancellationToken);
         }
 
-        var items = EmbedMovies(dataset, modelPath);
+        using var encoder = EmbeddingService.Load(new EmbedderOptions { ModelPath = modelPath, CacheCapacity = 0 });
+        var items = EmbedMovies(encoder, dataset, AllFeatures);
         var parameters = new DriftParameters();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"eval: {dataset.Movies.Length:N0} films embedded (D={items.Dimension}); seed {settings.Seed}; StreamRec defaults k={parameters.CusumSlack} h={parameters.CusumThreshold}, warm-up {parameters.WarmUpEvents}, cool-down {parameters.CooldownEvents}, a_s={parameters.ShortRate} a_l={parameters.LongRate}"));
@@ -118,7 +121,7 @@ public static class EvalCommand
         var defaults = DetectorSweeps.Defaults(parameters, items.Dimension);
 
         var (synthetic, clusters) = Synthetic(dataset, items, [.. dataset.Ratings.Select(Weight)], settings, sweeps, defaults, cancellationToken);
-        var (real, controls, curves) = Real(dataset, Weight, items, settings, sweeps, defaults, cancellationToken);
+        var (real, controls, splices, curves) = Real(dataset, Weight, items, settings, sweeps, defaults, cancellationToken);
 
         Console.WriteLine();
         Console.WriteLine("StreamRec drift evaluation: every figure is measured on the test split, at the setting chosen on the calibration split (users split in two by the seed)");
@@ -149,7 +152,14 @@ public static class EvalCommand
         }
 
         Console.WriteLine();
-        DriftEvaluationReport.Write(reportPath, "StreamRec drift evaluation", Notes(settings, parameters, clusters), [synthetic, real], historyLengths, curves);
+        var separability = Separability(encoder, dataset, items, splices, settings);
+        foreach (var line in EncoderSeparabilityTable.Lines(separability))
+        {
+            Console.WriteLine(line);
+        }
+
+        Console.WriteLine();
+        DriftEvaluationReport.Write(reportPath, "StreamRec drift evaluation", Notes(settings, parameters, clusters), [synthetic, real], historyLengths, curves, separability);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"eval: report written to {reportPath}; finished in {clock.Elapsed.TotalSeconds:0.0} s"));
         return 0;
     }
@@ -168,14 +178,58 @@ public static class EvalCommand
         "Caveats: a splice is only as visible as the two users' tastes are different, so recall on splices is bounded well below 1 for every detector; unspliced real users may drift on their own, so their 'false' alarms are partly true changes; the encoder was trained on these same MovieLens histories.",
     ];
 
-    private static ItemEmbeddings EmbedMovies(MovieLensDataset dataset, string modelPath)
+    /// <summary>The attributes replayed events carry (id, "Title (year)", genres), so each film gets the vector the embedder would give it.</summary>
+    private static ItemAttributes AllFeatures(Movie movie) => new(movie.Id.ToString(CultureInfo.InvariantCulture), movie.DisplayTitle, movie.Genres);
+
+    /// <summary>Every film's vector from the attributes <paramref name="attributes"/> gives it, one row per film in the data set's order.</summary>
+    private static ItemEmbeddings EmbedMovies(EmbeddingService encoder, MovieLensDataset dataset, Func<Movie, ItemAttributes> attributes)
     {
-        // The attributes replayed events carry (id, "Title (year)", genres), so each film gets the vector the embedder would give it.
-        using var service = EmbeddingService.Load(new EmbedderOptions { ModelPath = modelPath, CacheCapacity = 0 });
-        var movies = dataset.Movies.Select(m => new ItemAttributes(m.Id.ToString(CultureInfo.InvariantCulture), m.DisplayTitle, m.Genres)).ToList();
-        var values = new float[movies.Count * service.Dimension];
-        service.Embed(movies, values);
-        return new ItemEmbeddings(values, service.Dimension);
+        var movies = dataset.Movies.Select(attributes).ToList();
+        var d = encoder.Dimension;
+        var values = new float[movies.Count * d];
+        if (movies.DistinctBy(m => m.ItemId, StringComparer.Ordinal).Count() == movies.Count)
+        {
+            encoder.Embed(movies, values);
+        }
+        else
+        {
+            // The encoder gives every row of one call with the same id the first row's vector: films sharing an id (the empty one) go one per call.
+            for (var i = 0; i < movies.Count; i++)
+            {
+                encoder.Embed([movies[i]], values.AsSpan(i * d, d));
+            }
+        }
+
+        return new ItemEmbeddings(values, d);
+    }
+
+    /// <summary>
+    /// How separable the test split's users are in the encoder's space (<see cref="EncoderSeparability"/>), on
+    /// the spliced streams the evaluation uses, with the films embedded from all their features and from
+    /// subsets of them. The subsets go through the shipped model unchanged: an empty id is no feature at all
+    /// (<see cref="ItemFeatureHasher"/> skips empty values), so "content" is exactly the film's genre, decade
+    /// and title rows, with no id row, hashed or untrained.
+    /// </summary>
+    private static List<SeparabilityRow> Separability(EmbeddingService encoder, MovieLensDataset dataset, ItemEmbeddings items, List<EvaluationStream> splices, EvalSettings settings)
+    {
+        var clock = Stopwatch.StartNew();
+        const string Centroid = "cos(e, sum of A's earlier events)";
+        const int Neighbours = 10;
+        var resamples = settings.Quick ? 200 : 1000;
+        var idOnly = EmbedMovies(encoder, dataset, m => new ItemAttributes(m.Id.ToString(CultureInfo.InvariantCulture)));
+        var content = EmbedMovies(encoder, dataset, m => new ItemAttributes("", m.DisplayTitle, m.Genres));
+        var genres = EmbedMovies(encoder, dataset, m => new ItemAttributes("", Categories: m.Genres));
+        List<SeparabilityRow> rows =
+        [
+            EncoderSeparability.Summarise("encoder, all features", Centroid, EncoderSeparability.CentroidAucs(items, splices), settings.Seed, resamples),
+            EncoderSeparability.Summarise("id only (collaborative)", Centroid, EncoderSeparability.CentroidAucs(idOnly, splices), settings.Seed, resamples),
+            EncoderSeparability.Summarise("content only (genres, decade, title)", Centroid, EncoderSeparability.CentroidAucs(content, splices), settings.Seed, resamples),
+            EncoderSeparability.Summarise("genres only", Centroid, EncoderSeparability.CentroidAucs(genres, splices), settings.Seed, resamples),
+            EncoderSeparability.Summarise("encoder, all features", $"max cos(e, one of A's last {Neighbours} earlier events)",
+                EncoderSeparability.NearestNeighbourAucs(items, splices, Neighbours), settings.Seed, resamples),
+        ];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"eval: encoder separability on {splices.Count} test splices measured in {clock.Elapsed.TotalSeconds:0.0} s"));
+        return rows;
     }
 
     private static (GroundTruthResult Result, List<ItemCluster> Clusters) Synthetic(MovieLensDataset dataset, ItemEmbeddings items, float[] weightPool, EvalSettings settings,
@@ -210,9 +264,9 @@ public static class EvalCommand
 
     /// <returns>
     /// The evaluation; the test split's unspliced users, the controls whose false alarms are stratified by
-    /// history length; and the operating curves on the families of real-data changes.
+    /// history length; the test split's spliced streams; and the operating curves on the families of real-data changes.
     /// </returns>
-    private static (GroundTruthResult Result, List<EvaluationStream> Controls, OperatingCurvesResult Curves) Real(MovieLensDataset dataset, Func<Rating, float> weight, ItemEmbeddings items, EvalSettings settings,
+    private static (GroundTruthResult Result, List<EvaluationStream> Controls, List<EvaluationStream> Splices, OperatingCurvesResult Curves) Real(MovieLensDataset dataset, Func<Rating, float> weight, ItemEmbeddings items, EvalSettings settings,
         List<DetectorSweep> sweeps, DetectorSweep defaults, CancellationToken cancellationToken)
     {
         var row = dataset.Movies.Select((m, i) => (m.Id, i)).ToDictionary(p => p.Id, p => p.i);
@@ -244,7 +298,7 @@ public static class EvalCommand
         Console.WriteLine($"eval: MovieLens: {description}");
         var result = Evaluate("MovieLens splices", description, calibration, test, items, sweeps, defaults,
             [.. splicedTest.Take(2), .. unsplicedTest.Where(s => s.Length >= 200).Take(1)], settings, cancellationToken);
-        return (result, [.. unsplicedTest], Curves(dataset, calibrationUsers, testUsers, options, items, settings, sweeps, cancellationToken));
+        return (result, [.. unsplicedTest], splicedTest, Curves(dataset, calibrationUsers, testUsers, options, items, settings, sweeps, cancellationToken));
     }
 
     /// <summary>Every detector's recall against false alarms on each family of real-data changes, from the same two splits of users.</summary>

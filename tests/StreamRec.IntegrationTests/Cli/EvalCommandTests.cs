@@ -58,6 +58,17 @@ public sealed partial class EvalCommandTests : IDisposable
         Assert.Matches(@"median delay on splice <= 8 events: (met|missed)", output[curves..]);
         Assert.Matches(@"curve at or above every baseline's from 0\.1 to 2 .*: (met|missed)", output[curves..]);
 
+        // How separable the test split's users are in the encoder's space, last: one row per item representation and the nearest-neighbour score.
+        var separability = output.IndexOf("Encoder separability on the MovieLens splices", StringComparison.Ordinal);
+        Assert.True(separability > curves, output);
+        Assert.Matches(@"items embedded from +score +mean AUC \[95% interval\] +AUC > 0\.8 +splices", output[separability..]);
+        foreach (var representation in new[] { "encoder, all features", "id only (collaborative)", "content only (genres, decade, title)", "genres only" })
+        {
+            Assert.Matches($@"\n  {Regex.Escape(representation)} +cos\(e, sum of A's earlier events\) +0\.\d{{3}} \[0\.\d{{3}}, [01]\.\d{{3}}\] +\d+% +\d+", output[separability..]);
+        }
+
+        Assert.Matches(@"\n  encoder, all features +max cos\(e, one of A's last 10 earlier events\) +0\.\d{3}", output[separability..]);
+
         Assert.True(File.Exists(report), $"no report at {report}");
         var html = await File.ReadAllTextAsync(report);
         Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.Ordinal);
@@ -66,6 +77,8 @@ public sealed partial class EvalCommandTests : IDisposable
         Assert.Contains("<h2>Operating curves on MovieLens families</h2>", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("<h2>False alarms by history length</h2>", html, StringComparison.Ordinal);
+        Assert.Contains("<h2>Encoder separability</h2>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>id only (collaborative)</td>", html, StringComparison.Ordinal);
         Assert.Contains($"report written to {report}", output, StringComparison.Ordinal);
     }
 

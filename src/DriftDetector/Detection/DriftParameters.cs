@@ -57,7 +57,8 @@ public sealed record DriftParameters
     public double CusumThreshold { get; init; } = 7;
 
     /// <summary>
-    /// g: how the threshold grows with the user's events n, h_n = h (1 + g ln(1 + n / <see cref="ThresholdGrowthEvents"/>)).
+    /// g: how the threshold grows with the user's events n,
+    /// h_n = h min(<see cref="ThresholdGrowthLimit"/>, 1 + g ln(1 + n / <see cref="ThresholdGrowthEvents"/>)).
     /// 0 keeps h fixed.
     /// </summary>
     public double ThresholdGrowth { get; init; } = 2;

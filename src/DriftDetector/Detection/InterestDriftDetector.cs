@@ -14,9 +14,10 @@ namespace StreamRec.DriftDetector.Detection;
 /// user who always browses widely and one who never does.</item>
 /// <item>one-sided CUSUM S &lt;- max(0, S + z - k); a mutation when S &gt; h_n after the warm-up and outside
 /// the cool-down; then S &lt;- 0, the long vector adopts the new interest (l &lt;- s), and a cool-down starts.
-/// h_n = h (1 + g ln(1 + n / 100)) grows slowly with the user's events n (<see cref="DriftParameters.ThresholdGrowth"/>):
-/// real histories show more unexplained alarms per event the longer they run, and the growth keeps the
-/// alarm rate per event flatter over a user's lifetime (docs/drift.md).</item>
+/// h_n = h min(cap, 1 + g ln(1 + n / 100)) grows with the user's events n (<see cref="DriftParameters.ThresholdAfter"/>):
+/// a new user's alarms are already held back by the population prior, while real histories alarm most
+/// after their first few dozen events, so a young history is judged on less evidence and an established
+/// one on more (docs/drift.md, "What real histories need").</item>
 /// </list>
 /// z is computed before d joins the statistics, so an event is judged against the past only. Pure and
 /// allocation-free: the I/O (Redis, Kafka) lives elsewhere.
@@ -64,6 +65,7 @@ public sealed class InterestDriftDetector
             return new DriftStep(drift, score, 0, false);
         }
 
+        // h_n >= h: S <= h settles most events without the logarithm of h_n.
         if (state.Cusum <= p.CusumThreshold || state.Events < p.WarmUpEvents || state.Cusum <= p.ThresholdAfter(state.Events))
         {
             return new DriftStep(drift, score, state.Cusum, false);

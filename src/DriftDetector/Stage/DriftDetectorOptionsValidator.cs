@@ -39,6 +39,7 @@ public sealed class DriftDetectorOptionsValidator : IValidateOptions<DriftDetect
             Check(d.CusumSlack >= 0 && double.IsFinite(d.CusumSlack), $"{p}:CusumSlack must be >= 0 (is {d.CusumSlack}).");
             Check(d.CusumThreshold > 0 && double.IsFinite(d.CusumThreshold), $"{p}:CusumThreshold must be positive (is {d.CusumThreshold}).");
             Check(d.ThresholdGrowth >= 0 && double.IsFinite(d.ThresholdGrowth), $"{p}:ThresholdGrowth must be >= 0 (is {d.ThresholdGrowth}).");
+            Check(d.ThresholdGrowthLimit >= 1 && double.IsFinite(d.ThresholdGrowthLimit), $"{p}:ThresholdGrowthLimit must be >= 1 (is {d.ThresholdGrowthLimit}).");
             Check(d.WarmUpEvents >= 0, $"{p}:WarmUpEvents must be >= 0 (is {d.WarmUpEvents}).");
             Check(d.CooldownEvents >= 0, $"{p}:CooldownEvents must be >= 0 (is {d.CooldownEvents}).");
         }

@@ -24,6 +24,8 @@ public sealed class DriftDetectorOptionsTests
             ["DriftDetector:Detection:LongRate"] = "0.5",
             ["DriftDetector:Detection:ShortRate"] = "0.3",
             ["DriftDetector:Detection:CusumThreshold"] = "0",
+            ["DriftDetector:Detection:ThresholdGrowth"] = "-1",
+            ["DriftDetector:Detection:ThresholdGrowthLimit"] = "0.5",
             ["DriftDetector:StateTimeToLive"] = "00:00:00",
             ["DriftDetector:Explanation:MinCategoryItems"] = "0",
         });
@@ -33,9 +35,11 @@ public sealed class DriftDetectorOptionsTests
         Assert.Equal(typeof(DriftDetectorOptions), error.OptionsType);
         Assert.Contains(error.Failures, f => f.StartsWith("DriftDetector:Detection:LongRate must be in (0, ShortRate)", StringComparison.Ordinal));
         Assert.Contains(error.Failures, f => f.StartsWith("DriftDetector:Detection:CusumThreshold must be positive", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.StartsWith("DriftDetector:Detection:ThresholdGrowth must be >= 0", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.StartsWith("DriftDetector:Detection:ThresholdGrowthLimit must be >= 1", StringComparison.Ordinal));
         Assert.Contains(error.Failures, f => f.StartsWith("DriftDetector:StateTimeToLive must be at least 1 s", StringComparison.Ordinal));
         Assert.Contains(error.Failures, f => f.StartsWith("DriftDetector:Explanation:MinCategoryItems must be >= 1", StringComparison.Ordinal));
-        Assert.Equal(4, error.Failures.Count());
+        Assert.Equal(6, error.Failures.Count());
     }
 
     [Fact]

@@ -21,7 +21,7 @@ namespace StreamRec.Cli.Commands;
 /// <summary>
 /// <c>streamrec demo</c>: the product on its embedded defaults, in one process: the embedded broker and
 /// a redis-server, the encoder (trained first when there is none), the four stages (Ingest, Embedder,
-/// DriftDetector, Recommender) as real Kafka workers, the MovieLens film list published on the catalog
+/// DriftDetector, Recommender) fused into one real Kafka worker, the MovieLens film list published on the catalog
 /// topic (the public candidates), and MovieLens' ratings replayed through them, with live
 /// progress, a summary that shows some of the interest mutations found, explained, with the private
 /// recommendations they received, and an HTML report with plots. Ctrl-C stops it at any point, cleanly.
@@ -64,7 +64,8 @@ public static partial class DemoCommand
         var command = new Command("demo",
             """
             Run StreamRec on its embedded defaults: an embedded Kafka broker and a redis-server on loopback,
-            the Ingest, Embedder, DriftDetector and Recommender stages as Kafka workers in this process, and
+            the Ingest, Embedder, DriftDetector and Recommender stages fused into one Kafka worker in this
+            process (as `streamrec run` runs all four: one consumer of the raw topic), and
             MovieLens replayed through them (20 years of ratings in seconds) with live progress (events/s,
             lag, mutations, recommendations, epsilon spent), then a summary with explained interest
             mutations and the differentially private recommendations they triggered, and an HTML report

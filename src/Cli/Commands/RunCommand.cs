@@ -23,8 +23,11 @@ public static class RunCommand
         var command = new Command("run",
             $"""
             Run StreamRec stages as Kafka workers: one process per stage scales each on its own (Kafka
-            consumer groups); several stages in one process suit small installations. Serves /metrics
-            (Prometheus), /healthz and /readyz on Observability:ListenAddress:Port (0.0.0.0:9400).
+            consumer groups); several stages in one process suit small installations. All four in one
+            process run fused (Topology:Mode=auto): one consumer of the raw topic, each batch handed
+            through the stages in process, only dead letters, mutations and recommendations produced;
+            Topology:Mode=fused|split chooses (docs/topology.md). Serves /metrics (Prometheus), /healthz
+            and /readyz on Observability:ListenAddress:Port (0.0.0.0:9400).
 
             {ConfigurationArguments.Help}
 

@@ -63,6 +63,43 @@ public sealed class DriftProcessorTests(RedisServerFixture redis) : IClassFixtur
         return outputs;
     }
 
+    /// <summary>
+    /// A fused chain hands the DriftDetector each event at its raw-topic position. After a deployment
+    /// moves from split to fused, a user's stored position is on the embedded topic, usually at a higher
+    /// offset of the same partition number: the raw-topic events must be applied and written, not taken
+    /// for replays (nor refused by the store's write check), and a replay of the raw batch must still be
+    /// recognised.
+    /// </summary>
+    [Fact]
+    public async Task Raw_topic_positions_never_compare_with_embedded_topic_positions_and_raw_replays_are_still_skipped()
+    {
+        var prefix = UniqueNames.Next("dp-topology") + "-";
+        var world = new GenreWorld(prefix, seed: 5);
+        await world.WriteCatalogAsync(redis.Connection.GetDatabase());
+        var user = prefix + "user";
+        var events = world.Events(user, 40, 0, "Comedy");
+        // Split: the first 20 events on the embedded topic, partition 0, offsets 1000-1019.
+        await RunAsync(NewProcessor(), Records(events[..20].Select((e, i) => (0, 1000L + i, e))));
+        Assert.Equal((0, 1019L), await PositionAsync(user));
+
+        // Fused (a new process: nothing cached): the next 20 at their raw positions, partition 0, offsets 5-24.
+        var raw = events[20..].Select((e, i) => GenreWorld.Record(_topics.Raw, 0, 5L + i, e)).ToList();
+        var fused = NewProcessor();
+        await RunAsync(fused, raw);
+        var stored = await Store.LoadAsync(user);
+        Assert.Equal(40, stored!.State.Events);
+        Assert.Equal((DriftProcessor.RawPositionPartition(0), 24L), (stored.Partition, stored.Offset));
+        Assert.Equal(0, fused.PositionPartition(new TopicPartition("embedded", 0)));
+
+        // The same raw batch again, in a process that has just started (a crash before the offsets were committed).
+        await RunAsync(NewProcessor(), raw);
+        Assert.Equal(40, (await Store.LoadAsync(user))!.State.Events);
+        DriftReference.AssertSame(new DriftReference(Options.Detection, events.Select((e, i) => (0, (long)i, e))).States[user], (await Store.LoadAsync(user))!.State, user);
+    }
+
+    private async Task<(int Partition, long Offset)> PositionAsync(string user) =>
+        (await Store.LoadAsync(user)) is { } s ? (s.Partition, s.Offset) : (-1, -1);
+
     [Fact]
     public async Task Stored_state_equals_the_reference_and_a_switch_yields_one_explained_mutation()
     {

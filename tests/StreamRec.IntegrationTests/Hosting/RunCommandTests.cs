@@ -41,7 +41,8 @@ public sealed class RunCommandTests(KafkaFixture kafka)
             return Value(text, "streamrec_events_forwarded_total", "stage=\"ingest\"") == 180
                 && Value(text, "streamrec_events_consumed_total", "stage=\"drift\"") == 180
                 && Value(text, "streamrec_events_dead_lettered_total", "stage=\"ingest\"", "reason=") > 0
-                && Value(text, "streamrec_consumer_lag", "stage=\"drift\"", "partition=") is not null;
+                // All four stages in one process run fused: one consumer, of the raw topic.
+                && Value(text, "streamrec_consumer_lag", "stage=\"fused\"", "partition=") is not null;
         }, Deadline, () => $"every event through the drift stage, the broken one dead-lettered, and the lag gauge, on /metrics:\n{text}\n{worker.Process.StandardOutput}");
 
         var promtool = await ExternalProcess.RunAsync("promtool", text, TimeSpan.FromSeconds(30), "check", "metrics");
@@ -58,7 +59,8 @@ public sealed class RunCommandTests(KafkaFixture kafka)
         worker.Process.Terminate();
         await worker.Process.WaitForExitAsync(TimeSpan.FromSeconds(60));
         Assert.True(worker.Process.ExitCode == 0, $"exit {worker.Process.ExitCode}\n{worker.Process.StandardOutput}\n{worker.Process.StandardError}");
-        Assert.Contains("Stage drift stopped", worker.Process.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Stages ingest,embed,drift,recommend fused: one consumer of " + WorkerProcess.Topics(prefix).Raw, worker.Process.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Stage fused stopped", worker.Process.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -73,8 +75,11 @@ public sealed class RunCommandTests(KafkaFixture kafka)
         {
             expected.Add(("streamrec_events_consumed_total", [$"stage=\"{stage}\""]));
             expected.Add(("streamrec_events_forwarded_total", [$"stage=\"{stage}\""]));
-            expected.Add(("streamrec_stage_restarts_total", [$"stage=\"{stage}\"", "reason=\"kafka\""]));
         }
+
+        // The four run fused, restarted together as one worker.
+        expected.Add(("streamrec_stage_restarts_total", ["stage=\"fused\"", "reason=\"kafka\""]));
+        expected.Add(("streamrec_stage_restarts_total", ["stage=\"fused\"", "reason=\"redis\""]));
 
         expected.AddRange(RejectionReasons.All.Select(r => ("streamrec_events_dead_lettered_total", new[] { "stage=\"ingest\"", $"reason=\"{r}\"" })));
         expected.AddRange(new[] { "embed", "drift", "recommend" }.Select(s => ("streamrec_events_dead_lettered_total", new[] { $"stage=\"{s}\"" })));
@@ -167,6 +172,8 @@ public sealed class RunCommandTests(KafkaFixture kafka)
     [InlineData("--Kafka:Consumer:enable.auto.offset.store=true", "Kafka:Consumer:enable.auto.offset.store")]
     [InlineData("--Observability:Port=70000", "Observability:Port")]
     [InlineData("--Kafak:BootstrapServers=x:1", "Kafak")]
+    [InlineData("--Topology:Mode=fuse", "Topology:Mode")]
+    [InlineData("--Topology:Mode=fused", "Topology:Mode")] // ingest,drift,recommend: nothing hands Ingest's records to the DriftDetector
     public async Task Invalid_configuration_stops_the_process_with_exit_code_2_naming_the_key(string setting, string key)
     {
         using var run = ExternalProcess.StartStreamRec(

@@ -28,8 +28,10 @@ public sealed class FourStagePipelineTests(KafkaFixture kafka, RedisServerFixtur
 {
     private static readonly byte[] Key = Enumerable.Range(7, 32).Select(i => (byte)i).ToArray();
 
-    [Fact]
-    public async Task Raw_events_in_explained_mutations_and_private_recommendations_out_with_no_raw_id_anywhere_downstream()
+    [Theory]
+    [InlineData("split")]
+    [InlineData("fused")]
+    public async Task Raw_events_in_explained_mutations_and_private_recommendations_out_with_no_raw_id_anywhere_downstream(string topology)
     {
         var prefix = UniqueNames.Next("p4") + "-";
         var topics = Topics(prefix);
@@ -37,7 +39,7 @@ public sealed class FourStagePipelineTests(KafkaFixture kafka, RedisServerFixtur
         var events = SwitchingEvents(prefix, users, eventOnlyItems: false);
         var db = redis.Connection.GetDatabase();
         using var counters = new CounterCapture();
-        var (decodedMutations, decodedReleases, _) = await RunAsync(prefix, topics, PublicCatalog(prefix), events, new RecommenderOptions { TopK = 5, EpsilonSelection = 2, Privacy = { Mode = RecommenderPrivacyOptions.StrictMode } }, counters);
+        var (decodedMutations, decodedReleases, _) = await RunAsync(prefix, topics, PublicCatalog(prefix), events, new RecommenderOptions { TopK = 5, EpsilonSelection = 2, Privacy = { Mode = RecommenderPrivacyOptions.StrictMode } }, counters, fused: topology == "fused");
         long Consumed(string stage) => counters.Get("streamrec_events_consumed_total", "stage", stage);
 
         var pseudonymizer = new Pseudonymizer(Key);
@@ -80,6 +82,8 @@ public sealed class FourStagePipelineTests(KafkaFixture kafka, RedisServerFixtur
 
         // Every stage's counts reconcile.
         Assert.Equal(events.Count, Consumed(IngestProcessor.Stage));
+        Assert.Equal(events.Count, Consumed(EmbedderProcessor.Stage));
+        Assert.Equal(decodedMutations.Count, Consumed(RecommenderProcessor.Stage));
         Assert.Equal(events.Count, counters.Total("streamrec_drift_events_applied_total"));
         Assert.Equal(decodedMutations.Count, counters.Total("streamrec_recommendations_published_total"));
     }
@@ -179,9 +183,11 @@ public sealed class FourStagePipelineTests(KafkaFixture kafka, RedisServerFixtur
     /// <summary>
     /// Runs the four stages (the Embedder with its catalog loop) until every event is applied and every
     /// mutation answered: the catalog is published first and stored before the events are produced.
+    /// Split, each stage consumes its own topic; <paramref name="fused"/>, one loop consumes the raw topic
+    /// and hands each batch through the four in process (the clean and embedded topics stay empty).
     /// </summary>
     private async Task<(List<MutationRecord> Mutations, List<RecommendationRecord> Releases, string ModelVersion)> RunAsync(
-        string prefix, TopicNames topics, List<CatalogItemRecord> catalog, List<RawEvent> events, RecommenderOptions recommender, CounterCapture counters)
+        string prefix, TopicNames topics, List<CatalogItemRecord> catalog, List<RawEvent> events, RecommenderOptions recommender, CounterCapture counters, bool fused = false)
     {
         foreach (var topic in topics.All)
         {
@@ -199,17 +205,20 @@ public sealed class FourStagePipelineTests(KafkaFixture kafka, RedisServerFixtur
         StageLoop Loop(string input, IBatchProcessor processor) =>
             new(kafka.Options, new StageLoopOptions { InputTopic = input, GroupId = UniqueNames.Next(processor.StageName), MaxBatchSize = 64 }, processor,
                 counters.Metrics, counters.Consumers, NullLogger.Instance);
-        Task[] stages =
+        FusedLink[] chain =
         [
-            Loop(topics.Raw, new IngestProcessor(new RawEventValidator(new IngestOptions { PseudonymKey = Convert.ToBase64String(Key) }, TimeProvider.System), new Pseudonymizer(Key), topics, TimeProvider.System)).RunAsync(stop.Token),
-            Loop(topics.Clean, new EmbedderProcessor(service, topics, TimeProvider.System, NullLogger.Instance)).RunAsync(stop.Token),
-            Loop(topics.Catalog, new CatalogProcessor(service, new ItemCatalogWriter(db, TimeProvider.System), topics, new EmbedderMetrics(counters.Metrics), TimeProvider.System, NullLogger.Instance)).RunAsync(stop.Token),
-            Loop(topics.Embedded, new DriftProcessor(drift, new DriftStateStore(db, TimeSpan.FromDays(1)), new ItemCatalogReader(db), topics, new DriftMetrics(counters.Metrics), TimeProvider.System, NullLogger.Instance)).RunAsync(stop.Token),
-            Loop(topics.Mutations, new RecommenderProcessor(
+            new(new IngestProcessor(new RawEventValidator(new IngestOptions { PseudonymKey = Convert.ToBase64String(Key) }, TimeProvider.System), new Pseudonymizer(Key), topics, TimeProvider.System), topics.Raw),
+            new(new EmbedderProcessor(service, topics, TimeProvider.System, NullLogger.Instance), topics.Clean),
+            new(new DriftProcessor(drift, new DriftStateStore(db, TimeSpan.FromDays(1)), new ItemCatalogReader(db), topics, new DriftMetrics(counters.Metrics), TimeProvider.System, NullLogger.Instance), topics.Embedded),
+            new(new RecommenderProcessor(
                 new ReleaseMaker(recommender, new ItemCatalogCache(db, TimeSpan.Zero, TimeProvider.System), new PrivacyLedger(db, recommender.BudgetWindow, recommender.BudgetCap, TimeProvider.System),
                     new CryptoRandomSource(), TimeProvider.System, NullLogger.Instance, metrics: recommenderMetrics),
-                topics, recommenderMetrics, TimeProvider.System, NullLogger.Instance)).RunAsync(stop.Token),
+                topics, recommenderMetrics, TimeProvider.System, NullLogger.Instance), topics.Mutations),
         ];
+        var catalogLoop = Loop(topics.Catalog, new CatalogProcessor(service, new ItemCatalogWriter(db, TimeProvider.System), topics, new EmbedderMetrics(counters.Metrics), TimeProvider.System, NullLogger.Instance));
+        Task[] stages = fused
+            ? [Loop(topics.Raw, new FusedProcessor(chain, topics, counters.Metrics)).RunAsync(stop.Token), catalogLoop.RunAsync(stop.Token)]
+            : [.. chain.Select(link => Loop(link.InputTopic, link.Processor).RunAsync(stop.Token)), catalogLoop.RunAsync(stop.Token)];
 
         long Consumed(string stage) => counters.Get("streamrec_events_consumed_total", "stage", stage);
         KafkaTestClients.ProduceAll(kafka.Options, topics.Catalog, catalog.Select(c => new Message<byte[]?, byte[]?>

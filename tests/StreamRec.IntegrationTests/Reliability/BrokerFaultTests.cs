@@ -31,9 +31,14 @@ public sealed class BrokerFaultTests(ITestOutputHelper output)
     private const short OffsetCommitApi = 8;
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
-    [Fact]
-    public async Task Request_errors_leader_moves_and_broker_outages_are_recovered_from_without_help_and_lose_nothing()
+    [Theory]
+    [InlineData("split")]
+    [InlineData("fused")]
+    public async Task Request_errors_leader_moves_and_broker_outages_are_recovered_from_without_help_and_lose_nothing(string topology)
     {
+        // Fused: drift and recommend as one chain (one consumer of the embedded topic); Ingest cannot join
+        // it without the Embedder, so the fused run has no raw stream.
+        var fused = topology == "fused";
         var clock = Stopwatch.StartNew();
         void Note(string what) => output.WriteLine($"{clock.Elapsed.TotalSeconds,6:0.0} s  {what}");
         using var cluster = new EmbeddedKafkaCluster(brokers: 3); // its own: these faults must not reach other tests
@@ -54,15 +59,15 @@ public sealed class BrokerFaultTests(ITestOutputHelper output)
 
         // Statistics older than 5 s count as disconnected: a stage blocked on unacknowledged output
         // serves no consumer callbacks, so its last statistics would otherwise look fine for 30 s.
-        using var worker = WorkerProcess.Start("ingest,drift,recommend", cluster.BootstrapServers, redis.ConnectionString, run.Prefix, "unused.onnx",
-            [.. FaultRun.WorkerSettings, "--Observability:KafkaStatisticsMaxAge=00:00:05", "--Ingest:MaxBatchSize=16"]);
+        using var worker = WorkerProcess.Start(fused ? "drift,recommend" : "ingest,drift,recommend", cluster.BootstrapServers, redis.ConnectionString, run.Prefix, "unused.onnx",
+            [.. FaultRun.WorkerSettings, "--Observability:KafkaStatisticsMaxAge=00:00:05", "--Ingest:MaxBatchSize=16", $"--Topology:Mode={topology}"]);
         await worker.WaitForAsync("/readyz", HttpStatusCode.OK, Deadline);
         Note("worker ready");
 
         using var streaming = new CancellationTokenSource();
         var produced = new StrongBox<int>();
         var stream = run.StreamAsync(kafka, produced, streaming.Token);
-        var rawStream = Task.Run(async () =>
+        var rawStream = fused ? Task.CompletedTask : Task.Run(async () =>
         {
             using var client = new ProducerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Producer(kafka)).Build();
             foreach (var chunk in raw.Chunk(3))
@@ -161,6 +166,25 @@ public sealed class BrokerFaultTests(ITestOutputHelper output)
         await run.WaitUntilEachMutationAnsweredOnceAsync(kafka, db, mutations, Deadline);
         Note($"{mutations.Count} mutations, each answered once");
 
+        if (!fused)
+        {
+            await AssertIngestLostNothingAsync(worker, kafka, run, raw);
+        }
+
+        var byStage = new List<string>();
+        foreach (var stage in fused ? ["fused"] : new[] { "ingest", "drift", "recommend" })
+        {
+            byStage.Add($"{stage} {await FaultRun.MetricAsync(worker, "streamrec_stage_restarts_total", ("stage", stage))}");
+        }
+
+        Note($"stage restarts: {string.Join(", ", byStage)}");
+        worker.Process.Terminate();
+        await worker.Process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(worker.Process.ExitCode == 0, $"exit {worker.Process.ExitCode}\n{worker.Process.StandardOutput}\n{worker.Process.StandardError}");
+    }
+
+    private async Task AssertIngestLostNothingAsync(WorkerProcess worker, KafkaOptions kafka, FaultRun run, List<(byte[] Key, byte[] Value)> raw)
+    {
         // Ingest lost nothing: every valid raw event is on the clean topic (once or, replayed, more), every invalid one in the DLQ.
         var valid = raw.Where(r => r.Value[0] == '{' && r.Value[^1] == '}').Select(r => JsonDocument.Parse(r.Value).RootElement.GetProperty("event_id").GetString()).ToHashSet(StringComparer.Ordinal);
         await Eventually.TrueAsync(async () => await FaultRun.MetricAsync(worker, "streamrec_events_consumed_total", ("stage", "ingest")) >= raw.Count,
@@ -186,17 +210,7 @@ public sealed class BrokerFaultTests(ITestOutputHelper output)
             return consumed == forwarded + rejected;
         }, TimeSpan.FromSeconds(30), () => $"consumed {consumed} = forwarded {forwarded} + dead-lettered {rejected}");
         var ingestLostPartitions = Regex.IsMatch(worker.Process.StandardOutput, @"Stage ingest: \d+ partition\(s\) lost");
-
-        var byStage = new List<string>();
-        foreach (var stage in new[] { "ingest", "drift", "recommend" })
-        {
-            byStage.Add($"{stage} {await FaultRun.MetricAsync(worker, "streamrec_stage_restarts_total", ("stage", stage))}");
-        }
-
-        Note($"ingest: consumed {consumed} (replays included), forwarded {forwarded}, dead-lettered {rejected}; partitions lost: {ingestLostPartitions}; stage restarts: {string.Join(", ", byStage)}");
-        worker.Process.Terminate();
-        await worker.Process.WaitForExitAsync(TimeSpan.FromSeconds(60));
-        Assert.True(worker.Process.ExitCode == 0, $"exit {worker.Process.ExitCode}\n{worker.Process.StandardOutput}\n{worker.Process.StandardError}");
+        output.WriteLine($"ingest: consumed {consumed} (replays included), forwarded {forwarded}, dead-lettered {rejected}; partitions lost: {ingestLostPartitions}");
     }
 
     /// <summary>Raw events of a few users, every eighth one broken (truncated JSON), in order.</summary>

@@ -1,23 +1,39 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging.Abstractions;
 using StreamRec.Contracts;
+using StreamRec.DriftDetector.Stage;
+using StreamRec.Embedder.Embedding;
+using StreamRec.Embedder.Stage;
 using StreamRec.Ingest;
 using StreamRec.IntegrationTests.Embedding;
 using StreamRec.IntegrationTests.Infrastructure;
 using StreamRec.Messaging;
 using StreamRec.Messaging.Stages;
+using StreamRec.Recommender.Stage;
 
 namespace StreamRec.IntegrationTests.Reliability;
 
-/// <summary>Ten thousand malformed records through the real Ingest stage on the embedded broker.</summary>
+/// <summary>
+/// Ten thousand malformed records through the real Ingest stage on the embedded broker: alone (split), and
+/// at the head of a fused chain of all four stages (one consumer of the raw topic, the Embedder, the
+/// DriftDetector and the Recommender in process, with their Redis state).
+/// </summary>
 [Collection(KafkaCollection.Name)]
-public sealed class HostileInputTests(KafkaFixture kafka)
+public sealed class HostileInputTests(KafkaFixture kafka, RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
-    [Fact]
-    public async Task Ten_thousand_malformed_records_all_land_in_the_dlq_unchanged_with_a_reason_and_the_stage_never_stops()
+    [Theory]
+    [InlineData("split")]
+    [InlineData("fused")]
+    public async Task Ten_thousand_malformed_records_all_land_in_the_dlq_unchanged_with_a_reason_and_the_stage_never_stops(string topology)
     {
-        var topics = new TopicNames { Raw = UniqueNames.Next("hostile-raw"), Clean = UniqueNames.Next("hostile-clean"), DeadLetter = UniqueNames.Next("hostile-dlq") };
-        foreach (var topic in new[] { topics.Raw, topics.Clean, topics.DeadLetter })
+        var fused = topology == "fused";
+        var prefix = UniqueNames.Next("hostile") + "-";
+        var topics = new TopicNames
+        {
+            Raw = prefix + "raw", Clean = prefix + "clean", Embedded = prefix + "embedded", DeadLetter = prefix + "dlq",
+            Mutations = prefix + "mutations", Recommendations = prefix + "recommendations", Catalog = prefix + "catalog", Billboard = prefix + "billboard",
+        };
+        foreach (var topic in topics.All)
         {
             kafka.CreateTopic(topic, partitions: 4);
         }
@@ -33,9 +49,23 @@ public sealed class HostileInputTests(KafkaFixture kafka)
         using var stop = new CancellationTokenSource();
         var key = Enumerable.Range(3, 32).Select(i => (byte)i).ToArray();
         var options = new IngestOptions { PseudonymKey = Convert.ToBase64String(key) };
+        var ingest = new IngestProcessor(new RawEventValidator(options, TimeProvider.System), new Pseudonymizer(key), topics, TimeProvider.System);
+        using var encoder = new TestEncoder(prefix + "model");
+        using var service = EmbeddingService.Load(encoder.Options());
+        var db = redis.Connection.GetDatabase();
+        var recommender = new RecommenderOptions();
+        var recommenderMetrics = new RecommenderMetrics(counters.Metrics);
+        IBatchProcessor processor = fused
+            ? new FusedProcessor(
+            [
+                new(ingest, topics.Raw),
+                new(new EmbedderProcessor(service, topics, TimeProvider.System, NullLogger.Instance), topics.Clean),
+                new(DriftDetectorWorker.CreateProcessor(new DriftDetectorOptions(), db, topics, new DriftMetrics(counters.Metrics), TimeProvider.System, NullLogger.Instance), topics.Embedded),
+                new(RecommenderWorker.CreateProcessor(recommender, db, topics, recommenderMetrics, TimeProvider.System, NullLogger.Instance), topics.Mutations),
+            ], topics, counters.Metrics)
+            : ingest;
         var loop = new StageLoop(kafka.Options, new StageLoopOptions { InputTopic = topics.Raw, GroupId = UniqueNames.Next("hostile"), MaxBatchSize = 512 },
-            new IngestProcessor(new RawEventValidator(options, TimeProvider.System), new Pseudonymizer(key), topics, TimeProvider.System),
-            counters.Metrics, counters.Consumers, NullLogger.Instance).RunAsync(stop.Token);
+            processor, counters.Metrics, counters.Consumers, NullLogger.Instance).RunAsync(stop.Token);
 
         await Eventually.TrueAsync(() =>
         {
@@ -49,6 +79,9 @@ public sealed class HostileInputTests(KafkaFixture kafka)
         var clean = ByteRecords.ReadToEnd(kafka.Options, topics.Clean, TimeSpan.FromSeconds(30));
 
         Assert.Empty(clean);
+        // Nothing got past Ingest: the later stages of a fused chain were never handed a record.
+        Assert.Empty(ByteRecords.ReadToEnd(kafka.Options, topics.Mutations, TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, counters.Get("streamrec_events_consumed_total", "stage", EmbedderProcessor.Stage));
         Assert.Equal(records.Count, dlq.Count);
         Assert.Equal(records.Count, counters.Get("streamrec_events_dead_lettered_total", "stage", IngestProcessor.Stage));
         Assert.Equal(0, counters.Get("streamrec_events_forwarded_total", "stage", IngestProcessor.Stage));

@@ -18,21 +18,30 @@ using Xunit.Abstractions;
 namespace StreamRec.IntegrationTests.Reliability;
 
 /// <summary>
-/// Crash consistency of the whole pipeline as real processes: <c>streamrec run --stages ingest</c>,
-/// <c>embed</c>, <c>drift</c> and <c>recommend</c>, each its own process, while raw events stream in;
-/// twelve times a stage (or all four at once: 18 processes in all) is killed with SIGKILL at a random moment of its life and
-/// started again. Every stage is at-least-once, so the kills leave copies on the topics; the end result
-/// must still be that of one uninterrupted pass: each raw event applied to its user's state once, each
-/// mutation under one id, each answered by one release charged once to the privacy ledger.
+/// Crash consistency of the whole pipeline as real processes, in both topologies, while raw events
+/// stream in:
+/// <list type="bullet">
+/// <item>split: <c>streamrec run --stages ingest</c>, <c>embed</c>, <c>drift</c> and <c>recommend</c>,
+/// each its own process; twelve times a stage (or all four at once: 18 processes in all) is killed;</item>
+/// <item>fused: one <c>streamrec run --stages ingest,embed,drift,recommend</c> process (one consumer of
+/// the raw topic, the stages in process), killed twelve times; it also writes the intermediate topics
+/// (<c>Topology:WriteIntermediateTopics</c>) so that the copies its replays make can be counted.</item>
+/// </list>
+/// Each kill is a SIGKILL at a random moment of the process's life, and the process is started again.
+/// Every stage is at-least-once, so the kills leave copies on the topics; the end result must still be
+/// that of one uninterrupted pass: each raw event applied to its user's state once, each mutation under
+/// one id, each answered by one release charged once to the privacy ledger.
 /// </summary>
 [Collection(KafkaCollection.Name)]
 public sealed class PipelineKillTests(KafkaFixture kafka, RedisServerFixture redis, ITestOutputHelper output) : IClassFixture<RedisServerFixture>
 {
-    private static readonly string[] Stages = ["ingest", "embed", "drift", "recommend"];
-
-    [Fact]
-    public async Task Twelve_kill_9s_across_the_four_stage_processes_leave_one_application_per_event_one_id_per_mutation_and_one_charge_per_release()
+    [Theory]
+    [InlineData("split")]
+    [InlineData("fused")]
+    public async Task Twelve_kill_9s_of_the_stage_processes_leave_one_application_per_event_one_id_per_mutation_and_one_charge_per_release(string topology)
     {
+        var fused = topology == "fused";
+        string[] processes = fused ? ["ingest,embed,drift,recommend"] : ["ingest", "embed", "drift", "recommend"];
         var prefix = UniqueNames.Next("pk") + "-";
         var topics = WorkerProcess.Topics(prefix);
         foreach (var topic in new[] { topics.Raw, topics.Clean, topics.Embedded })
@@ -88,13 +97,16 @@ public sealed class PipelineKillTests(KafkaFixture kafka, RedisServerFixture red
             // A budget no mutation of this test exhausts, and a catalog a restarted recommender reloads at once.
             "--Recommender:BudgetCap=1000", "--Recommender:CatalogRefreshInterval=00:00:01", "--Recommender:TopK=5",
             // Strict mode: the ledger's one charge per mutation is part of what a kill must not break.
-            "--Recommender:Privacy:Mode=strict");
+            "--Recommender:Privacy:Mode=strict",
+            $"--Topology:Mode={topology}", "--Topology:WriteIntermediateTopics=true");
 
-        var workers = Stages.ToDictionary(s => s, Start);
+        var workers = processes.ToDictionary(s => s, Start);
         var random = new Random(23);
-        // Each stage killed alone at least twice, and all four together twice.
-        var schedule = new[] { "ingest", "embed", "drift", "recommend", "all", "ingest", "embed", "drift", "recommend", "all", "ingest", "embed" }
-            .OrderBy(_ => random.Next()).ToList();
+        // Split: each stage killed alone at least twice, and all four together twice. Fused: the one process, twelve times.
+        var schedule = fused
+            ? Enumerable.Repeat(processes[0], 12).ToList()
+            : new[] { "ingest", "embed", "drift", "recommend", "all", "ingest", "embed", "drift", "recommend", "all", "ingest", "embed" }
+                .OrderBy(_ => random.Next()).ToList();
         var kills = 0;
         try
         {
@@ -102,13 +114,13 @@ public sealed class PipelineKillTests(KafkaFixture kafka, RedisServerFixture red
             {
                 // Once the victims hold their partitions, a random moment of their work: mid-batch, between a
                 // write and a commit, in a rebalance.
-                foreach (var stage in victim == "all" ? Stages : [victim])
+                foreach (var stage in victim == "all" ? processes : [victim])
                 {
                     await workers[stage].WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
                 }
 
                 await Task.Delay(TimeSpan.FromMilliseconds(random.Next(200, 2500)));
-                foreach (var stage in victim == "all" ? Stages : [victim])
+                foreach (var stage in victim == "all" ? processes : [victim])
                 {
                     var worker = workers[stage];
                     Assert.False(worker.Process.HasExited, $"{stage} exited by itself ({worker.Process.ExitCodeOrNone})\n{worker.Process.StandardOutput}");
@@ -116,7 +128,7 @@ public sealed class PipelineKillTests(KafkaFixture kafka, RedisServerFixture red
                     kills++;
                 }
 
-                foreach (var stage in victim == "all" ? Stages : [victim])
+                foreach (var stage in victim == "all" ? processes : [victim])
                 {
                     workers[stage] = Start(stage);
                 }
@@ -216,7 +228,7 @@ public sealed class PipelineKillTests(KafkaFixture kafka, RedisServerFixture red
             Assert.Equal(charged.Sum(c => c.Entry[1]), charged.Max(c => c.Entry[2]), 9); // what was spent is the sum of one charge per release
         }
 
-        Assert.Equal(18, kills);
+        Assert.Equal(fused ? 12 : 18, kills);
     }
 
     /// <summary>Whether there are mutations and every one published so far has a release.</summary>

@@ -12,7 +12,7 @@ namespace StreamRec.IntegrationTests.Reliability;
 
 /// <summary>
 /// Redis killed with SIGKILL and started again (it reloads its append-only file) while a real
-/// <c>streamrec run --stages drift,recommend</c> process works through a stream: the process rides it
+/// <c>streamrec run --stages drift,recommend</c> process, split or fused, works through a stream: the process rides it
 /// out on its own (its stages restart in-process), <c>/readyz</c> shows the outage, and nothing is lost
 /// or applied twice.
 /// </summary>
@@ -21,9 +21,13 @@ public sealed class RedisRestartTests(KafkaFixture kafka, ITestOutputHelper outp
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
-    [Fact]
-    public async Task A_Redis_crash_and_restart_with_AOF_mid_stream_is_ridden_out_without_exiting_and_leaves_the_reference_state_and_one_release_per_mutation()
+    [Theory]
+    [InlineData("split")]
+    [InlineData("fused")]
+    public async Task A_Redis_crash_and_restart_with_AOF_mid_stream_is_ridden_out_without_exiting_and_leaves_the_reference_state_and_one_release_per_mutation(string topology)
     {
+        // Fused, the two stages are one chain (one consumer of the embedded topic), restarted as one worker.
+        var restarting = topology == "fused" ? "fused" : "drift";
         var clock = Stopwatch.StartNew();
         void Note(string what) => output.WriteLine($"{clock.Elapsed.TotalSeconds,6:0.0} s  {what}");
         var run = FaultRun.Create(UniqueNames.Next("redis-restart") + "-", seed: 41, eventsPerUser: 120);
@@ -33,9 +37,10 @@ public sealed class RedisRestartTests(KafkaFixture kafka, ITestOutputHelper outp
         var db = connection.GetDatabase();
         await run.World.WriteCatalogAsync(db);
 
-        using var worker = WorkerProcess.Start("drift,recommend", kafka.BootstrapServers, redis.ConnectionString, run.Prefix, "unused.onnx", FaultRun.WorkerSettings);
+        using var worker = WorkerProcess.Start("drift,recommend", kafka.BootstrapServers, redis.ConnectionString, run.Prefix, "unused.onnx",
+            [.. FaultRun.WorkerSettings, $"--Topology:Mode={topology}"]);
         await worker.WaitForAsync("/readyz", HttpStatusCode.OK, Deadline);
-        Assert.Equal(0, await FaultRun.MetricAsync(worker, "streamrec_stage_restarts_total", ("stage", "drift"), ("reason", "redis"))); // there from the start
+        Assert.Equal(0, await FaultRun.MetricAsync(worker, "streamrec_stage_restarts_total", ("stage", restarting), ("reason", "redis"))); // there from the start
         Note("worker ready");
 
         using var streaming = new CancellationTokenSource();
@@ -56,8 +61,8 @@ public sealed class RedisRestartTests(KafkaFixture kafka, ITestOutputHelper outp
             Note("readyz 503, redis false");
             // The stages meet the outage (a batch's Redis read or write fails) and restart in-process;
             // Redis stays down until the drift stage's first restart has failed too (the backoff at work).
-            await Eventually.TrueAsync(async () => await FaultRun.MetricAsync(worker, "streamrec_stage_restarts_total", ("stage", "drift"), ("reason", "redis")) >= 2,
-                Deadline, () => $"two drift stage restarts for Redis; the worker says:\n{worker.Process.StandardOutput}");
+            await Eventually.TrueAsync(async () => await FaultRun.MetricAsync(worker, "streamrec_stage_restarts_total", ("stage", restarting), ("reason", "redis")) >= 2,
+                Deadline, () => $"two {restarting} stage restarts for Redis; the worker says:\n{worker.Process.StandardOutput}");
             Assert.Equal(HttpStatusCode.OK, (await worker.GetAsync("/healthz")).Status); // alive: no pod restart for an outage
             Note($"restart counted; redis down for {(clock.Elapsed - killedAt).TotalSeconds:0.0} s");
 

@@ -90,6 +90,8 @@ stages:
 The Deployments to render, as YAML {workloads: [...]}: one per enabled stage, or a single "all" one
 (allInOne.enabled) hosting every enabled stage. Each has its component name, the key of its settings
 in .Values, and its stages (entries of the catalog above, topic and group resolved from .Values.config).
+The "all" one also says whether its stages run fused (config.Topology.Mode, as the worker decides it):
+then only the first stage's consumer group consumes.
 */}}
 {{- define "streamrec.workloads" -}}
 {{- $config := .Values.config | default dict -}}
@@ -106,7 +108,9 @@ in .Values, and its stages (entries of the catalog above, topic and group resolv
 {{- $workloads := list -}}
 {{- if .Values.allInOne.enabled -}}
 {{- if $enabled -}}
-{{- $workloads = append $workloads (dict "component" "all" "key" "allInOne" "stages" $enabled) -}}
+{{- $mode := dig "Topology" "Mode" "auto" $config | lower -}}
+{{- $fused := or (and (eq $mode "auto") (eq (len $enabled) 4)) (and (eq $mode "fused") (ge (len $enabled) 2)) -}}
+{{- $workloads = append $workloads (dict "component" "all" "key" "allInOne" "stages" $enabled "fused" $fused) -}}
 {{- end -}}
 {{- else -}}
 {{- range $stage := $enabled -}}
@@ -167,6 +171,15 @@ what to change.
 {{- end -}}
 {{- range $w := $workloads -}}
 {{- $settings := index $.Values $w.key -}}
+{{- if $w.fused -}}
+{{- $flags := "" -}}
+{{- range $stage := (include "streamrec.stageCatalog" $ | fromYaml).stages -}}
+{{- $flags = printf "%s%s" $flags (ternary "1" "0" (index $.Values $stage.key).enabled) -}}
+{{- end -}}
+{{- if contains "0" (trimAll "0" $flags) -}}
+{{- fail "config.Topology.Mode=fused with allInOne.enabled needs enabled stages with no gap in pipeline order (ingest, embedder, driftDetector, recommender): enable the stage between them, or set config.Topology.Mode=split" -}}
+{{- end -}}
+{{- end -}}
 {{- if and $settings.autoscaling.enabled $settings.keda.enabled -}}
 {{- fail (printf "%s: autoscaling.enabled and keda.enabled are both true; KEDA creates its own HorizontalPodAutoscaler, choose one" $w.key) -}}
 {{- end -}}

@@ -33,7 +33,7 @@ public sealed class DriftDetectorWorker(
         var connection = await redis.GetAsync(stoppingToken).ConfigureAwait(false);
         var database = connection.GetDatabase();
         var processor = new DriftProcessor(
-            options, new DriftStateStore(database, options.StateTimeToLive), new ItemCatalogReader(database), kafka.Value.Topics, driftMetrics, clock, logger);
+            options, new DriftStateStore(database, options.StateTimeToLive, redis.ReplicaWait(connection)), new ItemCatalogReader(database), kafka.Value.Topics, driftMetrics, clock, logger);
         var p = options.Detection;
         Log.Started(logger, options.StateTimeToLive, options.UserCacheCapacity, p.ShortRate, p.LongRate, p.CusumSlack, p.CusumThreshold, p.WarmUpEvents, p.CooldownEvents);
         await new StageLoop(kafka.Value, new StageLoopOptions

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using StreamRec.Contracts;
 using StreamRec.Messaging;
 using StreamRec.Messaging.Stages;
+using StreamRec.Storage;
 
 namespace StreamRec.Recommender.Stage;
 
@@ -34,8 +35,14 @@ public sealed class RecommenderProcessor : IBatchProcessor
     private readonly DeadLetters _deadLetters;
     private readonly RecommenderMetrics _metrics;
     private readonly KeyValuePair<string, object?> _modeTag;
+    private readonly RedisReplicaWait? _replicaWait;
 
-    public RecommenderProcessor(ReleaseMaker releases, TopicNames topics, RecommenderMetrics metrics, TimeProvider clock, ILogger logger)
+    /// <summary>
+    /// With <paramref name="replicaWait"/>, a batch's ledger charges and stored releases are on replicas
+    /// before its releases are published (Redis:WaitReplicas): a failover cannot then forget a charge
+    /// whose release went out.
+    /// </summary>
+    public RecommenderProcessor(ReleaseMaker releases, TopicNames topics, RecommenderMetrics metrics, TimeProvider clock, ILogger logger, RedisReplicaWait? replicaWait = null)
     {
         ArgumentNullException.ThrowIfNull(releases);
         ArgumentNullException.ThrowIfNull(topics);
@@ -48,6 +55,7 @@ public sealed class RecommenderProcessor : IBatchProcessor
         _logger = logger;
         _deadLetters = new DeadLetters(Stage, topics, clock, logger);
         _metrics = metrics;
+        _replicaWait = replicaWait;
         _modeTag = RecommenderMetrics.ModeTag(releases.Mode);
         _metrics.Start(TriggerTag, releases.Mode);
     }
@@ -106,6 +114,11 @@ public sealed class RecommenderProcessor : IBatchProcessor
                 var latency = _clock.GetUtcNow() - record.Message.Timestamp.UtcDateTime;
                 _metrics.EventToRecommendation.Record(Math.Max(0, latency.TotalSeconds));
             }
+        }
+
+        if (_replicaWait is not null && mutations > 0)
+        {
+            await _replicaWait.WaitAsync().ConfigureAwait(false);
         }
 
         Log.BatchProcessed(_logger, mutations, published, republished, refused, skipped);

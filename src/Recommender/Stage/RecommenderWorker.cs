@@ -36,7 +36,7 @@ public sealed class RecommenderWorker(
 
         var connection = await redis.GetAsync(stoppingToken).ConfigureAwait(false);
         var releases = ReleaseMaker.ForRedis(options, connection.GetDatabase(), clock, logger, recommenderMetrics);
-        var processor = new RecommenderProcessor(releases, kafka.Value.Topics, recommenderMetrics, clock, logger);
+        var processor = new RecommenderProcessor(releases, kafka.Value.Topics, recommenderMetrics, clock, logger, redis.ReplicaWait(connection));
         if (options.IsJoint)
         {
             Log.StartedJoint(logger, options.TopK, options.Privacy.PopularityWeight);

@@ -40,9 +40,10 @@ public sealed class ScheduledReleaser(ReleaseMaker releases, IDatabase database,
     public async Task<List<(string User, byte[] Record, ReleaseStatus Status)>> ReleaseSlotAsync(long slot, CancellationToken cancellationToken)
     {
         var published = new List<(string User, byte[] Record, ReleaseStatus Status)>();
-        foreach (var server in Masters(database.Multiplexer))
+        // A Redis Cluster's users are spread over all its masters: every one is scanned.
+        foreach (var server in RedisMasters.Of(database.Multiplexer))
         {
-            // SCAN in pages: one server's keys; a Redis Cluster's users are spread over all its masters.
+            // SCAN in pages: one server's keys.
             var keys = new List<RedisKey>(ScanPage);
             await foreach (var key in server.KeysAsync(database.Database, DriftStateKeys.UserPattern, ScanPage).WithCancellation(cancellationToken).ConfigureAwait(false))
             {
@@ -58,26 +59,6 @@ public sealed class ScheduledReleaser(ReleaseMaker releases, IDatabase database,
         }
 
         return published;
-    }
-
-    /// <summary>
-    /// The servers that hold the keys: the one server, or every master of a Redis Cluster that serves
-    /// slots, as the client last learned from the cluster (CLUSTER NODES, which it asks again after a
-    /// redirection or a lost connection; a failed master whose replica took over serves none). A master
-    /// that cannot be reached fails the scan, so no slot's users are left out unnoticed: the stage tries
-    /// again, by when the cluster has failed over.
-    /// </summary>
-    private static IServer[] Masters(IConnectionMultiplexer connection)
-    {
-        var servers = connection.GetServers().Where(s => !s.IsReplica).ToArray();
-        if (!servers.Any(s => s.ServerType == ServerType.Cluster))
-        {
-            return servers;
-        }
-
-        var topology = servers.Where(s => s.IsConnected).Select(s => s.ClusterConfiguration).FirstOrDefault(c => c is not null)
-            ?? throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "No master of the Redis Cluster is connected to describe the cluster.", null, CommandStatus.Unknown);
-        return [.. topology.Nodes.Where(n => !n.IsReplica && n.Slots.Count > 0).Select(n => connection.GetServer(n.EndPoint!))];
     }
 
     /// <summary>Releases for the users of <paramref name="keys"/>: each key read on its own (on a cluster the keys are in many slots, so no MGET), pipelined.</summary>

@@ -193,6 +193,22 @@ public sealed class RedisClusterStoreTests(RedisClusterFixture redis)
         }
     }
 
+    [Fact]
+    public async Task With_a_replica_wait_a_batch_of_writes_returns_once_replicas_hold_it_and_fails_as_transient_when_they_cannot()
+    {
+        var users = Users("wait", 12);
+        var writes = users.Select((u, i) => new DriftStateWrite(u, 0, i, "m1", UserDriftStateCodec.Write(UserDriftState.New(GenreWorld.Dimension, new DriftParameters())))).ToList();
+        var one = new DriftStateStore(Db, TimeSpan.FromHours(1), RedisReplicaWait.From(redis.Connection, new RedisOptions { WaitReplicas = 1 }));
+        var two = new DriftStateStore(Db, TimeSpan.FromHours(1), RedisReplicaWait.From(redis.Connection, new RedisOptions { WaitReplicas = 2, WaitTimeoutMs = 200 }));
+
+        Assert.All(await one.ApplyAsync(writes), Assert.True);
+        // Each master has one replica: two cannot confirm. The writes are made (a retry finds them applied),
+        // and the failure is one the stage restarts on.
+        var failure = await Assert.ThrowsAsync<RedisTimeoutException>(() => two.ApplyAsync(writes));
+        Assert.Equal(RedisFailures.Reason, RedisFailures.TransientReason(failure));
+        Assert.Null(RedisReplicaWait.From(redis.Connection, new RedisOptions()));
+    }
+
     /// <summary>Pseudonym-like user names unique to the test (hex, as the real ones are).</summary>
     private static List<string> Users(string what, int count)
     {

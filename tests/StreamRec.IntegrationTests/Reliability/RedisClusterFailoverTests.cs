@@ -14,19 +14,23 @@ namespace StreamRec.IntegrationTests.Reliability;
 /// A master of a three-master Redis Cluster killed with SIGKILL while a real
 /// <c>streamrec run --stages drift,recommend</c> process, given every node, works through a stream: its
 /// replica is promoted, the process rides the failover out on its own (its stages restart in-process),
-/// and nothing is lost or applied twice.
+/// and nothing is lost or applied twice. Once as deployed by default (no wait for replicas: the promoted
+/// master serves alone) and once with Redis:WaitReplicas = 1, where the stages stop writing until the
+/// killed node is back as the replica of its successor.
 /// </summary>
 [Collection(KafkaCollection.Name)]
 public sealed class RedisClusterFailoverTests(KafkaFixture kafka, ITestOutputHelper output)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
-    [Fact]
-    public async Task A_master_killed_mid_stream_and_its_replica_promoted_is_ridden_out_and_leaves_the_reference_state_and_one_release_per_mutation()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public async Task A_master_killed_mid_stream_and_its_replica_promoted_is_ridden_out_and_leaves_the_reference_state_and_one_release_per_mutation(int waitReplicas)
     {
         var clock = Stopwatch.StartNew();
         void Note(string what) => output.WriteLine($"{clock.Elapsed.TotalSeconds,6:0.0} s  {what}");
-        var run = FaultRun.Create(UniqueNames.Next("redis-failover") + "-", seed: 43, eventsPerUser: 120);
+        var run = FaultRun.Create(UniqueNames.Next($"redis-failover{waitReplicas}") + "-", seed: 43, eventsPerUser: 120);
         run.CreateTopics(kafka.CreateTopic);
         using var cluster = await RedisClusterProcess.StartAsync();
         using var connection = await RedisConnector.ConnectAsync(new RedisOptions { Configuration = cluster.ConnectionString });
@@ -34,7 +38,8 @@ public sealed class RedisClusterFailoverTests(KafkaFixture kafka, ITestOutputHel
         await run.World.WriteCatalogAsync(db);
         Note("cluster up: " + cluster.ConnectionString);
 
-        using var worker = WorkerProcess.Start("drift,recommend", kafka.BootstrapServers, cluster.ConnectionString, run.Prefix, "unused.onnx", FaultRun.WorkerSettings);
+        using var worker = WorkerProcess.Start("drift,recommend", kafka.BootstrapServers, cluster.ConnectionString, run.Prefix, "unused.onnx",
+            [.. FaultRun.WorkerSettings, $"--Redis:WaitReplicas={waitReplicas}"]);
         await worker.WaitForAsync("/readyz", HttpStatusCode.OK, Deadline);
         Note("worker ready");
 
@@ -51,6 +56,15 @@ public sealed class RedisClusterFailoverTests(KafkaFixture kafka, ITestOutputHel
             var slot = await cluster.KeySlotAsync(DriftStateKeys.User(run.Histories[0][0].User));
             failover = await cluster.KillMasterAsync(slot);
             Note($"master 127.0.0.1:{failover.Killed.Port} killed at {produced.Value} events produced; replica 127.0.0.1:{failover.Promoted.Port} promoted after {failover.Outage.TotalSeconds:0.0} s");
+            if (waitReplicas > 0)
+            {
+                // The promoted master has no replica: no write of its slots can be confirmed until the
+                // killed node is back, as its replica.
+                await Eventually.TrueAsync(async () => await FaultRun.MetricAsync(worker, "streamrec_stage_restarts_total", ("stage", "drift"), ("reason", "redis")) >= 1,
+                    Deadline, () => $"a drift stage restart while no replica confirms; the worker says:\n{worker.Process.StandardOutput}");
+                await cluster.RestartNodeAsync(failover.Killed);
+                Note($"127.0.0.1:{failover.Killed.Port} back as a replica");
+            }
 
             await stream;
             Note("stream produced");
@@ -77,6 +91,11 @@ public sealed class RedisClusterFailoverTests(KafkaFixture kafka, ITestOutputHel
         var mutations = await run.AssertDriftMatchesReferenceAsync(kafka.Options, db);
         await run.WaitUntilEachMutationAnsweredOnceAsync(kafka.Options, db, mutations, Deadline);
         var restarts = await FaultRun.MetricAsync(worker, "streamrec_stage_restarts_total", ("reason", "redis"));
+        foreach (var line in worker.Process.StandardOutput.Split('\n').Where(l => l.Contains("transient redis failure", StringComparison.Ordinal)))
+        {
+            Note("worker: " + line.Trim());
+        }
+
         Assert.DoesNotContain(run.Prefix + "switcher", worker.Process.StandardOutput, StringComparison.Ordinal); // no user in a log line
         Note($"{run.Events.Count} events, {mutations.Count} mutations, each answered once; outage {failover.Outage.TotalSeconds:0.0} s; {restarts} stage restart(s) for Redis");
 

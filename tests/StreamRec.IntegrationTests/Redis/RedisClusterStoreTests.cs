@@ -1,7 +1,9 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 using StreamRec.DriftDetector.Detection;
 using StreamRec.DriftDetector.State;
+using StreamRec.Ingest;
 using StreamRec.IntegrationTests.DriftDetector;
 using StreamRec.IntegrationTests.Infrastructure;
 using StreamRec.IntegrationTests.Recommender;
@@ -207,6 +209,33 @@ public sealed class RedisClusterStoreTests(RedisClusterFixture redis)
         var failure = await Assert.ThrowsAsync<RedisTimeoutException>(() => two.ApplyAsync(writes));
         Assert.Equal(RedisFailures.Reason, RedisFailures.TransientReason(failure));
         Assert.Null(RedisReplicaWait.From(redis.Connection, new RedisOptions()));
+    }
+
+    [Fact]
+    public async Task Forget_erases_a_users_four_keys_in_one_DEL_though_the_cluster_refuses_any_command_across_slots()
+    {
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var user = UniqueNames.Next("forget") + "@example.com";
+        var pseudonym = new Pseudonymizer(Convert.FromBase64String(key)).Pseudonymize(user);
+        var other = Users("forget-other", 1)[0];
+        foreach (var p in new[] { pseudonym, other })
+        {
+            await new DriftStateStore(Db, TimeSpan.FromHours(1)).ApplyAsync(
+                [new DriftStateWrite(p, 0, 1, "m1", UserDriftStateCodec.Write(UserDriftState.New(4, new DriftParameters()))) { RecentItems = [("i1", 1)] }], recentItems: 5);
+            await new PrivacyLedger(Db, TimeSpan.FromDays(1), 10, TimeProvider.System).ChargeAsync(p, "r1", 1);
+            await new JointReleaseStore(Db, TimeSpan.FromDays(1), TimeProvider.System).StoreAsync(p, "j1", [1]);
+        }
+
+        using var forget = ExternalProcess.StartStreamRec(
+            new Dictionary<string, string> { ["STREAMREC__Ingest__PseudonymKey"] = key },
+            "forget", "--user", user, $"--Redis:Configuration={redis.Cluster.ConnectionString}");
+        await forget.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(forget.ExitCode == 0, $"exit {forget.ExitCode}\n{forget.StandardOutput}\n{forget.StandardError}");
+        Assert.Contains("deleted 4 key(s)", forget.StandardOutput, StringComparison.Ordinal);
+        Assert.Null(await new DriftStateStore(Db, TimeSpan.FromHours(1)).LoadAsync(pseudonym));
+        Assert.NotNull(await new DriftStateStore(Db, TimeSpan.FromHours(1)).LoadAsync(other));
+        Assert.Equal(1, await new PrivacyLedger(Db, TimeSpan.FromDays(1), 10, TimeProvider.System).SpentAsync(other), 9);
     }
 
     /// <summary>Pseudonym-like user names unique to the test (hex, as the real ones are).</summary>

@@ -35,15 +35,19 @@ public sealed class RedisReplicaWait
         return options.WaitReplicas > 0 ? new RedisReplicaWait(connection, options.WaitReplicas, options.WaitTimeoutMs) : null;
     }
 
-    /// <summary>Returns once every master has the writes sent to it so far on that many replicas.</summary>
+    /// <summary>
+    /// Returns once the masters that own <paramref name="keys"/> (where the writes went: the one server,
+    /// or on a Redis Cluster the owners of the keys' slots, as the client routes them) have the writes
+    /// sent to them so far on that many replicas.
+    /// </summary>
     /// <exception cref="RedisTimeoutException">A master confirmed fewer replicas in time (transient: <see cref="RedisFailures"/>).</exception>
-    /// <exception cref="RedisConnectionException">A master is unreachable.</exception>
-    public async Task WaitAsync()
+    /// <exception cref="RedisConnectionException">A master is unreachable: the writes it acknowledged may not have reached a replica (transient).</exception>
+    public async Task WaitAsync(IEnumerable<RedisKey> keys)
     {
-        // Every master, not only those the batch wrote to: one round trip each, in parallel, and a master
-        // without the batch's writes answers at once. An unreachable one fails the wait: the writes it
-        // acknowledged may not have reached its replica.
-        var masters = RedisMasters.Of(_connection);
+        ArgumentNullException.ThrowIfNull(keys);
+        // One WAIT per master written to, in parallel: about one round trip per batch. WAIT covers every
+        // write sent before it on the connection, which is the one the writes took.
+        var masters = keys.Select(k => _connection.GetServer(k)).DistinctBy(s => s.EndPoint).ToArray();
         var confirmed = await Task.WhenAll(masters.Select(s => s.ExecuteAsync("WAIT", _replicas, _timeout))).ConfigureAwait(false);
         for (var i = 0; i < masters.Length; i++)
         {

@@ -115,7 +115,7 @@ public sealed class DriftStateStore(IDatabase database, TimeSpan timeToLive, Red
         var results = await Task.WhenAll(pending).ConfigureAwait(false);
         if (replicaWait is not null)
         {
-            await replicaWait.WaitAsync().ConfigureAwait(false);
+            await replicaWait.WaitAsync(writes.Select(w => Key(w.User))).ConfigureAwait(false);
         }
 
         return [.. results.Select(r => (int)r == 1)];

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using StreamRec.Contracts;
 using StreamRec.Messaging;
 using StreamRec.Messaging.Stages;
+using StreamRec.Recommender.Ledger;
 using StreamRec.Storage;
 
 namespace StreamRec.Recommender.Stage;
@@ -70,6 +71,7 @@ public sealed class RecommenderProcessor : IBatchProcessor
         ArgumentNullException.ThrowIfNull(batch);
         var outputs = new List<OutgoingRecord>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var users = new HashSet<string>(StringComparer.Ordinal);
         int mutations = 0, published = 0, republished = 0, refused = 0, skipped = 0;
         foreach (var record in batch)
         {
@@ -85,6 +87,7 @@ public sealed class RecommenderProcessor : IBatchProcessor
                 continue; // the same mutation twice in one batch (a replay): one answer is enough
             }
 
+            users.Add(mutation.User);
             var result = await _releases.MakeAsync(new ReleaseRequest(
                 mutation.User, mutation.MutationId, MutationTrigger, mutation.MutationId, ReleaseMaker.Unnormalised(mutation), mutation.ModelVersion)).ConfigureAwait(false);
             switch (result.Status)
@@ -116,9 +119,10 @@ public sealed class RecommenderProcessor : IBatchProcessor
             }
         }
 
-        if (_replicaWait is not null && mutations > 0)
+        if (_replicaWait is not null && users.Count > 0)
         {
-            await _replicaWait.WaitAsync().ConfigureAwait(false);
+            // A user's ledger and stored releases share the user's slot (and so one master).
+            await _replicaWait.WaitAsync(users.Select(PrivacyLedger.Key)).ConfigureAwait(false);
         }
 
         Log.BatchProcessed(_logger, mutations, published, republished, refused, skipped);

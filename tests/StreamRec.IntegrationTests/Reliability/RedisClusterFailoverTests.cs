@@ -88,6 +88,13 @@ public sealed class RedisClusterFailoverTests(KafkaFixture kafka, ITestOutputHel
         }
 
         await worker.WaitForAsync("/readyz", HttpStatusCode.OK, Deadline);
+        // What schedule mode scans, and a client's view of the cluster: three masters, the promoted one
+        // among them, the killed one not (down, or back as a replica).
+        await Eventually.TrueAsync(() =>
+        {
+            var masters = RedisMasters.Of(connection).Select(s => ((IPEndPoint)s.EndPoint).Port).ToHashSet();
+            return masters.Count == 3 && masters.Contains(failover.Promoted.Port) && !masters.Contains(failover.Killed.Port);
+        }, Deadline, () => $"the client's masters after the failover: {string.Join(", ", RedisMasters.Of(connection).Select(s => s.EndPoint))}");
         var mutations = await run.AssertDriftMatchesReferenceAsync(kafka.Options, db);
         await run.WaitUntilEachMutationAnsweredOnceAsync(kafka.Options, db, mutations, Deadline);
         var restarts = await FaultRun.MetricAsync(worker, "streamrec_stage_restarts_total", ("reason", "redis"));

@@ -25,9 +25,9 @@ public sealed class RedisOptions
 
     /// <summary>
     /// Replicas that must hold a stage's Redis writes before its input offsets are stored (Redis WAIT on
-    /// every master; <see cref="RedisReplicaWait"/>). 0, the default, waits for none: a write acknowledged
-    /// by a master that crashes before replicating it can be lost in a failover. Set it only where every
-    /// master has that many replicas: while one has fewer, the stages stop writing and retry.
+    /// each master written to; <see cref="RedisReplicaWait"/>). 0, the default, waits for none: a write
+    /// acknowledged by a master that crashes before replicating it can be lost in a failover. Set it only
+    /// where every master has that many replicas: while one has fewer, the stages stop writing and retry.
     /// </summary>
     public int WaitReplicas { get; set; }
 

@@ -5,7 +5,7 @@ namespace StreamRec.Storage;
 
 /// <summary>
 /// Makes a stage's Redis writes durable on replicas before its input offsets are stored
-/// (<see cref="RedisOptions.WaitReplicas"/>): WAIT on every master, which returns once the writes sent
+/// (<see cref="RedisOptions.WaitReplicas"/>): WAIT on each master the batch wrote to, which returns once the writes sent
 /// before it on that connection reached that many replicas. Redis replicates asynchronously, so without
 /// it a write a master acknowledged just before it crashed can be missing on the replica promoted in its
 /// place; if the input offsets were committed meanwhile, nothing replays it. With it, a batch counts as

@@ -16,4 +16,7 @@ public sealed record RedisServerOptions
     public string? Executable { get; init; }
 
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>More redis-server arguments, after the defaults (e.g. the cluster-mode ones of <see cref="RedisClusterProcess"/>).</summary>
+    public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 }

@@ -15,16 +15,18 @@ public sealed class RedisServerProcess : IDisposable
 {
     private readonly string _executable;
     private readonly bool _appendOnly;
+    private readonly IReadOnlyList<string> _extraArguments;
     private readonly string? _ownedDataDirectory;
     private readonly StringBuilder _output = new();
     private readonly Lock _gate = new(); // Dispose and the process-exit handler may run at once
     private Process _process;
     private bool _disposed;
 
-    private RedisServerProcess(string executable, int port, string dataDirectory, string? ownedDataDirectory, bool appendOnly)
+    private RedisServerProcess(string executable, int port, string dataDirectory, string? ownedDataDirectory, bool appendOnly, IReadOnlyList<string> extraArguments)
     {
         _executable = executable;
         _appendOnly = appendOnly;
+        _extraArguments = extraArguments;
         Port = port;
         DataDirectory = dataDirectory;
         _ownedDataDirectory = ownedDataDirectory;
@@ -57,7 +59,7 @@ public sealed class RedisServerProcess : IDisposable
         for (var attempt = 1; ; attempt++)
         {
             var port = options.Port != 0 ? options.Port : LoopbackPorts.GetFree();
-            var server = new RedisServerProcess(executable, port, dataDirectory, ownedDirectory, options.AppendOnly);
+            var server = new RedisServerProcess(executable, port, dataDirectory, ownedDirectory, options.AppendOnly, options.ExtraArguments);
             try
             {
                 await server.WaitUntilReadyAsync(options.StartTimeout, cancellationToken).ConfigureAwait(false);
@@ -171,7 +173,7 @@ public sealed class RedisServerProcess : IDisposable
                      "--appendfsync", "everysec",
                      "--dir", DataDirectory,
                      "--daemonize", "no",
-                 })
+                 }.Concat(_extraArguments))
         {
             start.ArgumentList.Add(argument);
         }
@@ -253,12 +255,14 @@ public sealed class RedisServerProcess : IDisposable
         }
     }
 
-    private static string FindExecutable()
+    /// <summary>The path of <paramref name="name"/> (redis-server, redis-cli) on PATH, /usr/bin or /usr/local/bin.</summary>
+    /// <exception cref="FileNotFoundException">It is not installed.</exception>
+    internal static string FindExecutable(string name = "redis-server")
     {
         var path = Environment.GetEnvironmentVariable("PATH") ?? "";
         foreach (var directory in path.Split(':', StringSplitOptions.RemoveEmptyEntries).Append("/usr/bin").Append("/usr/local/bin"))
         {
-            var candidate = Path.Combine(directory, "redis-server");
+            var candidate = Path.Combine(directory, name);
             if (File.Exists(candidate))
             {
                 return candidate;
@@ -266,7 +270,7 @@ public sealed class RedisServerProcess : IDisposable
         }
 
         throw new FileNotFoundException(
-            "redis-server was not found on PATH. Install it with 'apt-get install -y redis-server' (scripts/setup.sh does this).",
-            "redis-server");
+            $"{name} was not found on PATH. Install it with 'apt-get install -y redis-server redis-tools' (scripts/setup.sh does this).",
+            name);
     }
 }

@@ -23,6 +23,9 @@ public sealed class RedisConnection(IOptions<RedisOptions> options) : IAsyncDisp
         return connection;
     }
 
+    /// <summary>The replica wait the options ask for on <paramref name="connection"/>, or null for none.</summary>
+    public RedisReplicaWait? ReplicaWait(IConnectionMultiplexer connection) => RedisReplicaWait.From(connection, options.Value);
+
     public async ValueTask DisposeAsync()
     {
         Task<ConnectionMultiplexer>? opening;

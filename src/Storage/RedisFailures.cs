@@ -20,6 +20,12 @@ public static class RedisFailures
 
     private static readonly string[] TransientServerErrors = ["LOADING", "BUSY", "MASTERDOWN", "READONLY", "TRYAGAIN", "CLUSTERDOWN"];
 
+    /// <summary>
+    /// A WAIT (Redis:WaitReplicas) that reached a node which is a replica now: a former master that came
+    /// back after a failover, before the client learned it. READONLY in WAIT's words.
+    /// </summary>
+    private const string WaitOnReplica = "ERR WAIT cannot be used with replica instances";
+
     /// <summary><see cref="Reason"/> when <paramref name="failure"/> (or an exception inside it) is a transient Redis error; otherwise null.</summary>
     public static string? TransientReason(Exception failure)
     {
@@ -30,7 +36,8 @@ public static class RedisFailures
                 case RedisConnectionException or RedisTimeoutException:
                     return Reason;
                 case RedisServerException server:
-                    return TransientServerErrors.Any(prefix => server.Message.StartsWith(prefix, StringComparison.Ordinal)) ? Reason : null;
+                    return TransientServerErrors.Any(prefix => server.Message.StartsWith(prefix, StringComparison.Ordinal))
+                        || server.Message.StartsWith(WaitOnReplica, StringComparison.Ordinal) ? Reason : null;
                 case RedisException:
                     return null; // e.g. RedisCommandException: the command itself is wrong
             }

@@ -22,4 +22,15 @@ public sealed class RedisOptions
     /// (seen in the tests under load); workers use async calls, so this only bounds the rare sync ones.
     /// </summary>
     public int SyncTimeoutMs { get; set; } = 5000;
+
+    /// <summary>
+    /// Replicas that must hold a stage's Redis writes before its input offsets are stored (Redis WAIT on
+    /// each master written to; <see cref="RedisReplicaWait"/>). 0, the default, waits for none: a write
+    /// acknowledged by a master that crashes before replicating it can be lost in a failover. Set it only
+    /// where every master has that many replicas: while one has fewer, the stages stop writing and retry.
+    /// </summary>
+    public int WaitReplicas { get; set; }
+
+    /// <summary>How long a master may take to confirm <see cref="WaitReplicas"/> before the batch fails as a transient Redis failure.</summary>
+    public int WaitTimeoutMs { get; set; } = 1000;
 }

@@ -41,6 +41,16 @@ public sealed class RedisOptionsValidator : IValidateOptions<RedisOptions>
             errors.Add($"{s}:SyncTimeoutMs must be at least 100 (is {options.SyncTimeoutMs}).");
         }
 
+        if (options.WaitReplicas is < 0 or > 16)
+        {
+            errors.Add($"{s}:WaitReplicas must be between 0 (no wait) and 16 (is {options.WaitReplicas}).");
+        }
+
+        if (options.WaitTimeoutMs < 1)
+        {
+            errors.Add($"{s}:WaitTimeoutMs must be at least 1 (is {options.WaitTimeoutMs}); Redis would read 0 as 'wait forever'.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

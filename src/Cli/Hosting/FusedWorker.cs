@@ -77,7 +77,7 @@ public sealed partial class FusedWorker(
             {
                 var options = Options<DriftDetectorOptions>();
                 links.Add(new FusedLink(
-                    DriftDetectorWorker.CreateProcessor(options, database, topics, services.GetRequiredService<DriftMetrics>(), clock, logger), topics.Embedded));
+                    DriftDetectorWorker.CreateProcessor(options, database, topics, services.GetRequiredService<DriftMetrics>(), clock, logger, redis.ReplicaWait(connection)), topics.Embedded));
                 input ??= new StageLoopOptions { InputTopic = topics.Embedded, GroupId = options.GroupId, MaxBatchSize = options.MicroBatchSize, MaxBatchWait = options.MicroBatchWait };
             }
 
@@ -96,7 +96,7 @@ public sealed partial class FusedWorker(
 
                 if (options.Trigger == RecommenderOptions.MutationTrigger)
                 {
-                    links.Add(new FusedLink(RecommenderWorker.CreateProcessor(options, database, topics, recommenderMetrics, clock, logger), topics.Mutations));
+                    links.Add(new FusedLink(RecommenderWorker.CreateProcessor(options, database, topics, recommenderMetrics, clock, logger, redis.ReplicaWait(connection)), topics.Mutations));
                 }
             }
 

@@ -32,7 +32,7 @@ public sealed class DriftDetectorWorker(
     {
         var options = drift.Value;
         var connection = await redis.GetAsync(stoppingToken).ConfigureAwait(false);
-        var processor = CreateProcessor(options, connection.GetDatabase(), kafka.Value.Topics, driftMetrics, clock, logger);
+        var processor = CreateProcessor(options, connection.GetDatabase(), kafka.Value.Topics, driftMetrics, clock, logger, redis.ReplicaWait(connection));
         await new StageLoop(kafka.Value, new StageLoopOptions
         {
             InputTopic = kafka.Value.Topics.Embedded,
@@ -44,12 +44,12 @@ public sealed class DriftDetectorWorker(
 
     /// <summary>The stage's processor on <paramref name="database"/>, as this worker and a fused chain (several stages in one process) run it; logs its settings.</summary>
     public static DriftProcessor CreateProcessor(
-        DriftDetectorOptions options, IDatabase database, TopicNames topics, DriftMetrics metrics, TimeProvider clock, ILogger logger)
+        DriftDetectorOptions options, IDatabase database, TopicNames topics, DriftMetrics metrics, TimeProvider clock, ILogger logger, RedisReplicaWait? replicaWait = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(database);
         var processor = new DriftProcessor(
-            options, new DriftStateStore(database, options.StateTimeToLive), new ItemCatalogReader(database), topics, metrics, clock, logger);
+            options, new DriftStateStore(database, options.StateTimeToLive, replicaWait), new ItemCatalogReader(database), topics, metrics, clock, logger);
         var p = options.Detection;
         Log.Started(logger, options.StateTimeToLive, options.UserCacheCapacity, p.ShortRate, p.LongRate, p.CusumSlack, p.CusumThreshold, p.WarmUpEvents, p.CooldownEvents);
         return processor;

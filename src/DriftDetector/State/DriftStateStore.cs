@@ -18,7 +18,10 @@ namespace StreamRec.DriftDetector.State;
 /// Only pseudonyms reach Redis, never raw user ids.
 /// </para>
 /// </summary>
-public sealed class DriftStateStore(IDatabase database, TimeSpan timeToLive)
+/// <param name="database">Where the state lives.</param>
+/// <param name="timeToLive">How long an idle user's state is kept.</param>
+/// <param name="replicaWait">When set, every batch of writes waits until replicas hold it (Redis:WaitReplicas).</param>
+public sealed class DriftStateStore(IDatabase database, TimeSpan timeToLive, RedisReplicaWait? replicaWait = null)
 {
     /// <summary>
     /// KEYS[1] the user's key; ARGV: partition, offset (decimal), the new value, TTL in ms. Returns 1
@@ -110,6 +113,11 @@ public sealed class DriftStateStore(IDatabase database, TimeSpan timeToLive)
 
         await Task.WhenAll(recent).ConfigureAwait(false);
         var results = await Task.WhenAll(pending).ConfigureAwait(false);
+        if (replicaWait is not null)
+        {
+            await replicaWait.WaitAsync(writes.Select(w => Key(w.User))).ConfigureAwait(false);
+        }
+
         return [.. results.Select(r => (int)r == 1)];
     }
 

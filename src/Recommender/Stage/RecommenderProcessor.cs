@@ -5,6 +5,8 @@ using Microsoft.Extensions.Logging;
 using StreamRec.Contracts;
 using StreamRec.Messaging;
 using StreamRec.Messaging.Stages;
+using StreamRec.Recommender.Ledger;
+using StreamRec.Storage;
 
 namespace StreamRec.Recommender.Stage;
 
@@ -34,8 +36,14 @@ public sealed class RecommenderProcessor : IBatchProcessor
     private readonly DeadLetters _deadLetters;
     private readonly RecommenderMetrics _metrics;
     private readonly KeyValuePair<string, object?> _modeTag;
+    private readonly RedisReplicaWait? _replicaWait;
 
-    public RecommenderProcessor(ReleaseMaker releases, TopicNames topics, RecommenderMetrics metrics, TimeProvider clock, ILogger logger)
+    /// <summary>
+    /// With <paramref name="replicaWait"/>, a batch's ledger charges and stored releases are on replicas
+    /// before its releases are published (Redis:WaitReplicas): a failover cannot then forget a charge
+    /// whose release went out.
+    /// </summary>
+    public RecommenderProcessor(ReleaseMaker releases, TopicNames topics, RecommenderMetrics metrics, TimeProvider clock, ILogger logger, RedisReplicaWait? replicaWait = null)
     {
         ArgumentNullException.ThrowIfNull(releases);
         ArgumentNullException.ThrowIfNull(topics);
@@ -48,6 +56,7 @@ public sealed class RecommenderProcessor : IBatchProcessor
         _logger = logger;
         _deadLetters = new DeadLetters(Stage, topics, clock, logger);
         _metrics = metrics;
+        _replicaWait = replicaWait;
         _modeTag = RecommenderMetrics.ModeTag(releases.Mode);
         _metrics.Start(TriggerTag, releases.Mode);
     }
@@ -62,6 +71,7 @@ public sealed class RecommenderProcessor : IBatchProcessor
         ArgumentNullException.ThrowIfNull(batch);
         var outputs = new List<OutgoingRecord>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var users = new HashSet<string>(StringComparer.Ordinal);
         int mutations = 0, published = 0, republished = 0, refused = 0, skipped = 0;
         foreach (var record in batch)
         {
@@ -77,6 +87,7 @@ public sealed class RecommenderProcessor : IBatchProcessor
                 continue; // the same mutation twice in one batch (a replay): one answer is enough
             }
 
+            users.Add(mutation.User);
             var result = await _releases.MakeAsync(new ReleaseRequest(
                 mutation.User, mutation.MutationId, MutationTrigger, mutation.MutationId, ReleaseMaker.Unnormalised(mutation), mutation.ModelVersion)).ConfigureAwait(false);
             switch (result.Status)
@@ -106,6 +117,12 @@ public sealed class RecommenderProcessor : IBatchProcessor
                 var latency = _clock.GetUtcNow() - record.Message.Timestamp.UtcDateTime;
                 _metrics.EventToRecommendation.Record(Math.Max(0, latency.TotalSeconds));
             }
+        }
+
+        if (_replicaWait is not null && users.Count > 0)
+        {
+            // A user's ledger and stored releases share the user's slot (and so one master).
+            await _replicaWait.WaitAsync(users.Select(PrivacyLedger.Key)).ConfigureAwait(false);
         }
 
         Log.BatchProcessed(_logger, mutations, published, republished, refused, skipped);

@@ -36,7 +36,7 @@ public sealed class RecommenderWorker(
         }
 
         var connection = await redis.GetAsync(stoppingToken).ConfigureAwait(false);
-        var processor = CreateProcessor(options, connection.GetDatabase(), kafka.Value.Topics, recommenderMetrics, clock, logger);
+        var processor = CreateProcessor(options, connection.GetDatabase(), kafka.Value.Topics, recommenderMetrics, clock, logger, redis.ReplicaWait(connection));
         await new StageLoop(kafka.Value, new StageLoopOptions
         {
             InputTopic = kafka.Value.Topics.Mutations,
@@ -51,12 +51,13 @@ public sealed class RecommenderWorker(
     /// chain (several stages in one process) run it; logs its settings.
     /// </summary>
     public static RecommenderProcessor CreateProcessor(
-        RecommenderOptions options, IDatabase database, TopicNames topics, RecommenderMetrics metrics, TimeProvider clock, ILogger logger)
+        RecommenderOptions options, IDatabase database, TopicNames topics, RecommenderMetrics metrics, TimeProvider clock, ILogger logger,
+        RedisReplicaWait? replicaWait = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
         var releases = ReleaseMaker.ForRedis(options, database, clock, logger, metrics);
-        var processor = new RecommenderProcessor(releases, topics, metrics, clock, logger);
+        var processor = new RecommenderProcessor(releases, topics, metrics, clock, logger, replicaWait);
         if (options.IsJoint)
         {
             Log.StartedJoint(logger, options.TopK, options.Privacy.PopularityWeight);

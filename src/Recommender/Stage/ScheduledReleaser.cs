@@ -24,6 +24,8 @@ public sealed class ScheduledReleaser(ReleaseMaker releases, IDatabase database,
 {
     public const string ScheduleTrigger = RecommenderOptions.ScheduleTrigger;
 
+    private const int ScanPage = 500;
+
     /// <summary>The slot the clock is in now.</summary>
     public long CurrentSlot => clock.GetUtcNow().ToUnixTimeMilliseconds() / (long)interval.TotalMilliseconds;
 
@@ -34,42 +36,51 @@ public sealed class ScheduledReleaser(ReleaseMaker releases, IDatabase database,
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"streamrec-scheduled\n{user}\n{slot.ToString(CultureInfo.InvariantCulture)}")).AsSpan(0, 16));
 
     /// <summary>Makes the slot's release for every user with drift state; returns the records to publish, with their users.</summary>
-    /// <exception cref="RedisException">Redis is unreachable.</exception>
+    /// <exception cref="RedisException">Redis is unreachable, or a master of a Redis Cluster is (its replica not promoted yet).</exception>
     public async Task<List<(string User, byte[] Record, ReleaseStatus Status)>> ReleaseSlotAsync(long slot, CancellationToken cancellationToken)
     {
         var published = new List<(string User, byte[] Record, ReleaseStatus Status)>();
-        var cursor = "0";
-        do
+        // A Redis Cluster's users are spread over all its masters: every one is scanned.
+        foreach (var server in RedisMasters.Of(database.Multiplexer))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var reply = (RedisResult[])(await database.ExecuteAsync("SCAN", cursor, "MATCH", DriftStateKeys.UserPattern, "COUNT", 500).ConfigureAwait(false))!;
-            cursor = (string)reply[0]!;
-            var keys = ((RedisResult[])reply[1]!).Select(k => (string)k!).ToList();
-            if (keys.Count == 0)
+            // SCAN in pages: one server's keys.
+            var keys = new List<RedisKey>(ScanPage);
+            await foreach (var key in server.KeysAsync(database.Database, DriftStateKeys.UserPattern, ScanPage).WithCancellation(cancellationToken).ConfigureAwait(false))
             {
-                continue;
-            }
-
-            var values = await database.StringGetAsync([.. keys.Select(k => (RedisKey)k)]).ConfigureAwait(false);
-            for (var i = 0; i < keys.Count; i++)
-            {
-                if (values[i].IsNull)
+                keys.Add(key);
+                if (keys.Count == ScanPage)
                 {
-                    continue; // expired between the scan and the read
-                }
-
-                var user = keys[i][(keys[i].IndexOf('{', StringComparison.Ordinal) + 1)..^1];
-                var stored = DriftStateRecord.Read((byte[])values[i]!);
-                var request = new ReleaseRequest(user, ReleaseId(user, slot), ScheduleTrigger, null, stored.State.Short, stored.ModelVersion, SlotStart(slot));
-                var result = await releases.MakeAsync(request).ConfigureAwait(false);
-                if (result.Record is { } record)
-                {
-                    published.Add((user, record, result.Status));
+                    await ReleaseAsync(keys, slot, published).ConfigureAwait(false);
+                    keys.Clear();
                 }
             }
+
+            await ReleaseAsync(keys, slot, published).ConfigureAwait(false);
         }
-        while (cursor != "0");
 
         return published;
+    }
+
+    /// <summary>Releases for the users of <paramref name="keys"/>: each key read on its own (on a cluster the keys are in many slots, so no MGET), pipelined.</summary>
+    private async Task ReleaseAsync(List<RedisKey> keys, long slot, List<(string User, byte[] Record, ReleaseStatus Status)> published)
+    {
+        var values = await Task.WhenAll(keys.Select(k => database.StringGetAsync(k))).ConfigureAwait(false);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (values[i].IsNull)
+            {
+                continue; // expired between the scan and the read
+            }
+
+            var key = (string)keys[i]!;
+            var user = key[(key.IndexOf('{', StringComparison.Ordinal) + 1)..^1];
+            var stored = DriftStateRecord.Read((byte[])values[i]!);
+            var request = new ReleaseRequest(user, ReleaseId(user, slot), ScheduleTrigger, null, stored.State.Short, stored.ModelVersion, SlotStart(slot));
+            var result = await releases.MakeAsync(request).ConfigureAwait(false);
+            if (result.Record is { } record)
+            {
+                published.Add((user, record, result.Status));
+            }
+        }
     }
 }

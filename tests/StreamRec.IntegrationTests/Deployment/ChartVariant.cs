@@ -25,7 +25,9 @@ public sealed record ChartVariant(string Name, IReadOnlyList<string> ValuesFiles
 
     public static ChartVariant AllInOne { get; } = FromCi("all-in-one");
 
-    public static IReadOnlyList<ChartVariant> All { get; } = [Default, Gpu, Keda, ServiceMonitor, ExistingSecrets, AllInOne];
+    public static ChartVariant RedisCluster { get; } = FromCi("redis-cluster");
+
+    public static IReadOnlyList<ChartVariant> All { get; } = [Default, Gpu, Keda, ServiceMonitor, ExistingSecrets, AllInOne, RedisCluster];
 
     /// <summary>xunit theory data: the variants' names.</summary>
     public static TheoryData<string> Names => [.. All.Select(v => v.Name)];

@@ -60,6 +60,7 @@ public sealed class TransientFailureTests
     [InlineData("READONLY You can't write against a read only replica.")]
     [InlineData("TRYAGAIN Multiple keys request during rehashing of slot")]
     [InlineData("CLUSTERDOWN The cluster is down")]
+    [InlineData("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.")]
     public void A_Redis_server_that_cannot_serve_yet_is_transient(string message) =>
         Assert.Equal(RedisFailures.Reason, RedisFailures.TransientReason(Redis<RedisServerException>(message)));
 

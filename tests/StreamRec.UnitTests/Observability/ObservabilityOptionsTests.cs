@@ -66,4 +66,14 @@ public sealed class ObservabilityOptionsTests
         Assert.DoesNotContain(failures, f => f.Contains("hunter2", StringComparison.Ordinal));
         Assert.True(new RedisOptionsValidator().Validate(null, new RedisOptions { Configuration = "redis-0:6379,ssl=true" }).Succeeded);
     }
+
+    [Fact]
+    public void A_replica_wait_is_between_0_and_16_replicas_and_never_an_endless_wait()
+    {
+        var failures = new RedisOptionsValidator().Validate(null, new RedisOptions { Configuration = "a:1,b:2,c:3", WaitReplicas = -1, WaitTimeoutMs = 0 }).Failures!.ToList();
+
+        Assert.Contains(failures, f => f.StartsWith("Redis:WaitReplicas must be between 0", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Redis:WaitTimeoutMs must be at least 1", StringComparison.Ordinal));
+        Assert.True(new RedisOptionsValidator().Validate(null, new RedisOptions { Configuration = "a:1,b:2,c:3", WaitReplicas = 1 }).Succeeded);
+    }
 }

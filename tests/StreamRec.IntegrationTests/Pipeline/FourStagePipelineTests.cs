@@ -31,6 +31,7 @@ public sealed class FourStagePipelineTests(KafkaFixture kafka, RedisServerFixtur
     [Theory]
     [InlineData("split")]
     [InlineData("fused")]
+    [InlineData("mixed")]
     public async Task Raw_events_in_explained_mutations_and_private_recommendations_out_with_no_raw_id_anywhere_downstream(string topology)
     {
         var prefix = UniqueNames.Next("p4") + "-";
@@ -39,7 +40,7 @@ public sealed class FourStagePipelineTests(KafkaFixture kafka, RedisServerFixtur
         var events = SwitchingEvents(prefix, users, eventOnlyItems: false);
         var db = redis.Connection.GetDatabase();
         using var counters = new CounterCapture();
-        var (decodedMutations, decodedReleases, _) = await RunAsync(prefix, topics, PublicCatalog(prefix), events, new RecommenderOptions { TopK = 5, EpsilonSelection = 2, Privacy = { Mode = RecommenderPrivacyOptions.StrictMode } }, counters, fused: topology == "fused");
+        var (decodedMutations, decodedReleases, _) = await RunAsync(prefix, topics, PublicCatalog(prefix), events, new RecommenderOptions { TopK = 5, EpsilonSelection = 2, Privacy = { Mode = RecommenderPrivacyOptions.StrictMode } }, counters, topology);
         long Consumed(string stage) => counters.Get("streamrec_events_consumed_total", "stage", stage);
 
         var pseudonymizer = new Pseudonymizer(Key);
@@ -183,11 +184,13 @@ public sealed class FourStagePipelineTests(KafkaFixture kafka, RedisServerFixtur
     /// <summary>
     /// Runs the four stages (the Embedder with its catalog loop) until every event is applied and every
     /// mutation answered: the catalog is published first and stored before the events are produced.
-    /// Split, each stage consumes its own topic; <paramref name="fused"/>, one loop consumes the raw topic
-    /// and hands each batch through the four in process (the clean and embedded topics stay empty).
+    /// <paramref name="topology"/> "split": each stage consumes its own topic; "fused": one loop consumes the
+    /// raw topic and hands each batch through the four in process (the clean and embedded topics stay
+    /// empty); "mixed": Ingest, the Embedder and the DriftDetector fused, the Recommender on its own, as
+    /// in a deployment that runs the recommend stage elsewhere.
     /// </summary>
     private async Task<(List<MutationRecord> Mutations, List<RecommendationRecord> Releases, string ModelVersion)> RunAsync(
-        string prefix, TopicNames topics, List<CatalogItemRecord> catalog, List<RawEvent> events, RecommenderOptions recommender, CounterCapture counters, bool fused = false)
+        string prefix, TopicNames topics, List<CatalogItemRecord> catalog, List<RawEvent> events, RecommenderOptions recommender, CounterCapture counters, string topology = "split")
     {
         foreach (var topic in topics.All)
         {
@@ -216,9 +219,17 @@ public sealed class FourStagePipelineTests(KafkaFixture kafka, RedisServerFixtur
                 topics, recommenderMetrics, TimeProvider.System, NullLogger.Instance), topics.Mutations),
         ];
         var catalogLoop = Loop(topics.Catalog, new CatalogProcessor(service, new ItemCatalogWriter(db, TimeProvider.System), topics, new EmbedderMetrics(counters.Metrics), TimeProvider.System, NullLogger.Instance));
-        Task[] stages = fused
-            ? [Loop(topics.Raw, new FusedProcessor(chain, topics, counters.Metrics)).RunAsync(stop.Token), catalogLoop.RunAsync(stop.Token)]
-            : [.. chain.Select(link => Loop(link.InputTopic, link.Processor).RunAsync(stop.Token)), catalogLoop.RunAsync(stop.Token)];
+        Task[] stages = topology switch
+        {
+            "fused" => [Loop(topics.Raw, new FusedProcessor(chain, topics, counters.Metrics)).RunAsync(stop.Token), catalogLoop.RunAsync(stop.Token)],
+            "mixed" =>
+            [
+                Loop(topics.Raw, new FusedProcessor(chain[..3], topics, counters.Metrics)).RunAsync(stop.Token),
+                Loop(topics.Mutations, chain[3].Processor).RunAsync(stop.Token),
+                catalogLoop.RunAsync(stop.Token),
+            ],
+            _ => [.. chain.Select(link => Loop(link.InputTopic, link.Processor).RunAsync(stop.Token)), catalogLoop.RunAsync(stop.Token)],
+        };
 
         long Consumed(string stage) => counters.Get("streamrec_events_consumed_total", "stage", stage);
         KafkaTestClients.ProduceAll(kafka.Options, topics.Catalog, catalog.Select(c => new Message<byte[]?, byte[]?>

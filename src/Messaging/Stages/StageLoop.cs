@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using StreamRec.Messaging.Health;
@@ -294,6 +295,15 @@ public sealed partial class StageLoop(
 
             _inFlight.Dequeue();
         }
+
+        // An acknowledgement that never comes (a produce request lost across a broker outage) would hold
+        // every later batch back for good: the back-pressure wait above never ends. Past the delivery
+        // timeout the stage fails instead, and its restart replays what was not acknowledged.
+        if (_inFlight.TryPeek(out var oldest) && Stopwatch.GetElapsedTime(oldest.SentAt) > options.DeliveryTimeout)
+        {
+            throw new KafkaException(new Error(ErrorCode.Local_TimedOut,
+                $"Stage '{processor.StageName}': output not acknowledged within {options.DeliveryTimeout} ({oldest.Outstanding} record(s) outstanding); input offsets not stored."));
+        }
     }
 
     /// <summary>Counts a completed batch: its input records, and its outputs as forwarded or dead-lettered.</summary>
@@ -365,6 +375,9 @@ public sealed partial class StageLoop(
         private int _failures;
 
         public Dictionary<TopicPartition, long> Offsets { get; } = offsets;
+
+        /// <summary>When the batch was handed to the producer (<see cref="Stopwatch"/> ticks).</summary>
+        public long SentAt { get; } = Stopwatch.GetTimestamp();
 
         /// <summary>Input records of the batch.</summary>
         public int Records { get; } = records;

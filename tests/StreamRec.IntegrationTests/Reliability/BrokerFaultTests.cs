@@ -150,11 +150,12 @@ public sealed class BrokerFaultTests(ITestOutputHelper output)
             await stream;
             await rawStream;
             Note("streams produced");
+            // Twice the deadline: after the outage a stage may be waiting out its restart backoff (up to 30 s).
             await Eventually.TrueAsync(async () =>
             {
                 Assert.False(worker.Process.HasExited, $"the worker exited ({worker.Process.ExitCodeOrNone})\n{worker.Process.StandardOutput}");
                 return await run.AllAppliedAsync(db);
-            }, Deadline, "every event applied");
+            }, 2 * Deadline, () => $"every event applied; the worker's last lines:\n{string.Join('\n', worker.Process.StandardOutput.Split('\n').TakeLast(60))}");
             Note("all events applied");
         }
         finally

@@ -22,6 +22,8 @@ public sealed class IngestProcessor(RawEventValidator validator, Pseudonymizer p
 
     public IReadOnlyCollection<string> DeadLetterReasons => RejectionReasons.All;
 
+    public bool OutputsMatchInputs => true;
+
     public ValueTask<IReadOnlyList<OutgoingRecord>> ProcessAsync(IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);

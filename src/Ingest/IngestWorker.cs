@@ -18,8 +18,7 @@ public sealed class IngestWorker(
     protected override Task RunStageAsync(CancellationToken stoppingToken)
     {
         var options = ingest.Value;
-        var processor = new IngestProcessor(
-            new RawEventValidator(options, clock), Pseudonymizer.FromOptions(options), kafka.Value.Topics, clock);
+        var processor = CreateProcessor(options, kafka.Value.Topics, clock);
         return new StageLoop(kafka.Value, new StageLoopOptions
         {
             InputTopic = kafka.Value.Topics.Raw,
@@ -27,5 +26,12 @@ public sealed class IngestWorker(
             MaxBatchSize = options.MaxBatchSize,
             MaxBatchWait = options.MaxBatchWait,
         }, processor, Metrics, consumers, logger).RunAsync(stoppingToken);
+    }
+
+    /// <summary>The stage's processor, as this worker and a fused chain (several stages in one process) run it.</summary>
+    public static IngestProcessor CreateProcessor(IngestOptions options, TopicNames topics, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new IngestProcessor(new RawEventValidator(options, clock), Pseudonymizer.FromOptions(options), topics, clock);
     }
 }

@@ -19,7 +19,7 @@ namespace StreamRec.Cli.Commands;
 public static partial class DemoCommand
 {
     /// <summary>
-    /// The four stages as Kafka workers in this process. Disposing stops them and waits until each has
+    /// The four stages in this process, fused into one Kafka worker. Disposing stops them and waits until each has
     /// finished its batch in hand and closed its consumer: only then may the encoder, the Redis connection
     /// and the broker they use go away, also when the demo is interrupted.
     /// </summary>
@@ -55,33 +55,28 @@ public static partial class DemoCommand
             recommenderMetrics.StartBillboard(releaser.Guarantee.EpsilonPerWindow);
             var running = new RunningStages(stop =>
             {
-                var ingest = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Raw, GroupId = ingestOptions.GroupId },
-                    new IngestProcessor(new RawEventValidator(ingestOptions, TimeProvider.System), Pseudonymizer.FromOptions(ingestOptions), topics, TimeProvider.System),
-                    metrics, consumers, NullLogger.Instance).RunAsync(stop);
-                var embed = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Clean, GroupId = embedderOptions.GroupId },
-                    new EmbedderProcessor(service, topics, TimeProvider.System, NullLogger.Instance),
-                    metrics, consumers, NullLogger.Instance).RunAsync(stop);
-                var drift = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Embedded, GroupId = driftOptions.GroupId },
-                    new DriftProcessor(driftOptions, new DriftStateStore(database, driftOptions.StateTimeToLive), new ItemCatalogReader(database),
-                        topics, new DriftMetrics(metrics), TimeProvider.System, NullLogger.Instance),
-                    metrics, consumers, NullLogger.Instance).RunAsync(stop);
-                var recommend = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Mutations, GroupId = recommenderOptions.GroupId },
-                    new RecommenderProcessor(
+                // All four stages in this process: fused, as `streamrec run` runs them (Topology:Mode=auto). One
+                // consumer of the raw topic; each batch passes through the stages in process, with the
+                // billboard counted from the embedded events beside the DriftDetector.
+                var chain = new FusedProcessor(
+                [
+                    new FusedLink(IngestWorker.CreateProcessor(ingestOptions, topics, TimeProvider.System), topics.Raw),
+                    new FusedLink(new EmbedderProcessor(service, topics, TimeProvider.System, NullLogger.Instance), topics.Clean),
+                    new FusedLink(new DriftProcessor(driftOptions, new DriftStateStore(database, driftOptions.StateTimeToLive), new ItemCatalogReader(database),
+                        topics, new DriftMetrics(metrics), TimeProvider.System, NullLogger.Instance), topics.Embedded),
+                    new FusedLink(new BillboardProcessor(billboardStore, releaser.Windows, recommenderMetrics, TimeProvider.System, NullLogger.Instance), topics.Embedded),
+                    new FusedLink(new RecommenderProcessor(
                         ReleaseMaker.ForRedis(recommenderOptions, database, TimeProvider.System, NullLogger.Instance, recommenderMetrics),
-                        topics, recommenderMetrics, TimeProvider.System, NullLogger.Instance),
+                        topics, recommenderMetrics, TimeProvider.System, NullLogger.Instance), topics.Mutations),
+                ], topics, metrics);
+                var fused = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Raw, GroupId = ingestOptions.GroupId }, chain,
                     metrics, consumers, NullLogger.Instance).RunAsync(stop);
                 // The Embedder's second loop: the public catalog, the Recommender's only candidates.
-                var catalog = new StageLoop(kafka, new StageLoopOptions { InputTopic = topics.Catalog, GroupId = embedderOptions.CatalogGroupId },
-                    new CatalogProcessor(service, new ItemCatalogWriter(database, TimeProvider.System), topics, embedderMetrics, TimeProvider.System, NullLogger.Instance),
-                    metrics, consumers, NullLogger.Instance).RunAsync(stop);
-                // The billboard, counted from the embedded events and released into Redis at every step.
-                var billboard = new StageLoop(kafka, new StageLoopOptions
-                {
-                    InputTopic = topics.Embedded, GroupId = recommenderOptions.Billboard.GroupId, MaxBatchSize = recommenderOptions.Billboard.MicroBatchSize,
-                }, new BillboardProcessor(billboardStore, releaser.Windows, recommenderMetrics, TimeProvider.System, NullLogger.Instance),
-                    metrics, consumers, NullLogger.Instance).RunAsync(stop);
+                var catalog = EmbedderWorker.CatalogLoop(kafka, embedderOptions, service, database, embedderMetrics, metrics, consumers, TimeProvider.System, NullLogger.Instance)
+                    .RunAsync(stop);
+                // The billboard released into Redis at every step.
                 var releasing = releaser.RunAsync(TimeProvider.System, stop);
-                return [ingest, embed, catalog, drift, recommend, billboard, releasing];
+                return [fused, catalog, releasing];
             }, cancellationToken);
             return new DemoStages(running, recommenderOptions);
         }

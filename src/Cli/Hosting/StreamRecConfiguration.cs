@@ -17,9 +17,9 @@ public static class StreamRecConfiguration
 
     public const string DefaultFile = "appsettings.json";
 
-    /// <summary>Top-level sections: the stages', the clients', the HTTP/metrics one and logging's.</summary>
+    /// <summary>Top-level sections: the stages', the clients', how the stages of one process are joined, the HTTP/metrics one and logging's.</summary>
     public static IReadOnlyList<string> Sections { get; } =
-        ["Kafka", "Redis", "Ingest", "Embedder", "DriftDetector", "Recommender", "Observability", "Logging"];
+        ["Kafka", "Redis", "Ingest", "Embedder", "DriftDetector", "Recommender", "Topology", "Observability", "Logging"];
 
     /// <exception cref="ConfigurationException">The file named by <paramref name="file"/> is missing or unreadable, or a section is unknown.</exception>
     public static IConfigurationRoot Build(FileInfo? file, IReadOnlyList<string> overrides)

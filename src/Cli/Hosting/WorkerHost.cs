@@ -69,36 +69,45 @@ public static class WorkerHost
         var services = builder.Services;
         var validators = new List<Action<IServiceProvider, List<string>>>();
         Add<KafkaOptions, KafkaOptionsValidator>(KafkaOptions.SectionName);
+        Add<TopologyOptions, TopologyOptionsValidator>(TopologyOptions.SectionName);
+        var plan = TopologyPlan.For(TopologyFrom(configuration), stages, out var topologyError);
+        var fused = plan.Fused;
         if (stages.NeedsRedis)
         {
             Add<RedisOptions, RedisOptionsValidator>(RedisOptions.SectionName);
         }
 
         // First, so that its hosted services (the meter providers) start before the stages'.
-        services.AddStreamRecObservability(configuration, new ReadinessTargets(ConsumingStages(configuration, stages), stages.NeedsRedis));
+        services.AddStreamRecObservability(configuration, new ReadinessTargets(ConsumingStages(configuration, stages, plan), stages.NeedsRedis));
         Validate<ObservabilityOptions>(ObservabilityOptions.SectionName);
         if (stages.Ingest)
         {
-            services.AddIngestStage(configuration);
+            services.AddIngestStage(configuration, worker: !fused.Ingest);
             Validate<IngestOptions>(IngestOptions.SectionName);
         }
 
         if (stages.Embed)
         {
-            services.AddEmbedderStage(configuration);
+            services.AddEmbedderStage(configuration, worker: !fused.Embed);
             Validate<EmbedderOptions>(EmbedderOptions.SectionName);
         }
 
         if (stages.Drift)
         {
-            services.AddDriftDetectorStage(configuration);
+            services.AddDriftDetectorStage(configuration, worker: !fused.Drift);
             Validate<DriftDetectorOptions>(DriftDetectorOptions.SectionName);
         }
 
         if (stages.Recommend)
         {
-            services.AddRecommenderStage(configuration);
+            services.AddRecommenderStage(configuration, fused: fused.Recommend);
             Validate<RecommenderOptions>(RecommenderOptions.SectionName);
+        }
+
+        if (plan.IsFused)
+        {
+            services.AddSingleton(plan);
+            services.AddStageWorker<FusedWorker>();
         }
 
         var app = builder.Build();
@@ -106,6 +115,11 @@ public static class WorkerHost
         foreach (var validate in validators)
         {
             validate(app.Services, errors);
+        }
+
+        if (topologyError is not null)
+        {
+            errors.Add(topologyError);
         }
 
         // Only once its options are valid: the model is read with them.
@@ -139,31 +153,60 @@ public static class WorkerHost
     }
 
 
+    /// <summary>
+    /// The topology options as far as they bind; a value that does not is reported by their validation,
+    /// and the stages meanwhile count as split.
+    /// </summary>
+    private static TopologyOptions TopologyFrom(IConfiguration configuration)
+    {
+        var topology = new TopologyOptions();
+        try
+        {
+            configuration.GetSection(TopologyOptions.SectionName).Bind(topology);
+        }
+        catch (InvalidOperationException)
+        {
+            return new TopologyOptions { Mode = TopologyOptions.Split };
+        }
+
+        return topology;
+    }
+
     /// <summary>The stage names of the Kafka consumers the chosen stages run, which readiness waits for.</summary>
-    private static List<string> ConsumingStages(IConfiguration configuration, StageSelection stages)
+    private static List<string> ConsumingStages(IConfiguration configuration, StageSelection stages, TopologyPlan plan)
     {
         var consumers = new List<string>();
-        if (stages.Ingest)
+        var fused = plan.Fused;
+        if (plan.IsFused)
+        {
+            consumers.Add(FusedProcessor.Stage);
+        }
+
+        if (stages.Ingest && !fused.Ingest)
         {
             consumers.Add(IngestProcessor.Stage);
         }
 
         if (stages.Embed)
         {
-            consumers.Add(EmbedderProcessor.Stage);
+            if (!fused.Embed)
+            {
+                consumers.Add(EmbedderProcessor.Stage);
+            }
+
             if (configuration.GetValue($"{EmbedderOptions.SectionName}:{nameof(EmbedderOptions.ConsumeCatalog)}", new EmbedderOptions().ConsumeCatalog))
             {
                 consumers.Add(CatalogProcessor.Stage);
             }
         }
 
-        if (stages.Drift)
+        if (stages.Drift && !fused.Drift)
         {
             consumers.Add(DriftProcessor.Stage);
         }
 
-        // In schedule mode the recommend stage publishes on a clock and consumes nothing.
-        if (stages.Recommend && configuration[$"{RecommenderOptions.SectionName}:{nameof(RecommenderOptions.Trigger)}"] is null or RecommenderOptions.MutationTrigger)
+        // In schedule mode the recommend stage publishes on a clock and consumes nothing; fused, it is in the chain.
+        if (stages.Recommend && !fused.Recommend && configuration[$"{RecommenderOptions.SectionName}:{nameof(RecommenderOptions.Trigger)}"] is null or RecommenderOptions.MutationTrigger)
         {
             consumers.Add(RecommenderProcessor.Stage);
         }
@@ -171,7 +214,7 @@ public static class WorkerHost
         // The billboard consumes the embedded events in the recommend stage's process, whatever the trigger.
         // A value that is not a boolean is reported by the options' validation; here it counts as on.
         var billboard = configuration[$"{RecommenderOptions.SectionName}:{nameof(RecommenderOptions.Billboard)}:{nameof(BillboardOptions.Enabled)}"];
-        if (stages.Recommend && (!bool.TryParse(billboard, out var enabled) || enabled))
+        if (stages.Recommend && !fused.Recommend && (!bool.TryParse(billboard, out var enabled) || enabled))
         {
             consumers.Add(BillboardProcessor.Stage);
         }

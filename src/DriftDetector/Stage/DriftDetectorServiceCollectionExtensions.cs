@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using StreamRec.Messaging;
 using StreamRec.Messaging.Stages;
 using StreamRec.Storage;
 
@@ -11,9 +13,13 @@ namespace StreamRec.DriftDetector.Stage;
 /// </summary>
 public static class DriftDetectorServiceCollectionExtensions
 {
-    public static IServiceCollection AddDriftDetectorStage(this IServiceCollection services, IConfiguration configuration) =>
+    /// <remarks><c>worker</c>: False when the stage runs in a fused chain: its options and metrics only, no worker of its own.</remarks>
+    public static IServiceCollection AddDriftDetectorStage(this IServiceCollection services, IConfiguration configuration, bool worker = true)
+    {
         services.AddStageOptions<DriftDetectorOptions, DriftDetectorOptionsValidator>(configuration, DriftDetectorOptions.SectionName)
             .AddRedisConnection()
-            .AddSingleton<DriftMetrics>()
-            .AddStageWorker<DriftDetectorWorker>();
+            .AddStreamRecMeter()
+            .TryAddSingleton<DriftMetrics>();
+        return worker ? services.AddStageWorker<DriftDetectorWorker>() : services;
+    }
 }

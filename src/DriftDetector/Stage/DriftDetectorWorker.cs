@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 using StreamRec.DriftDetector.State;
 using StreamRec.Messaging;
 using StreamRec.Messaging.Health;
@@ -31,11 +32,7 @@ public sealed class DriftDetectorWorker(
     {
         var options = drift.Value;
         var connection = await redis.GetAsync(stoppingToken).ConfigureAwait(false);
-        var database = connection.GetDatabase();
-        var processor = new DriftProcessor(
-            options, new DriftStateStore(database, options.StateTimeToLive), new ItemCatalogReader(database), kafka.Value.Topics, driftMetrics, clock, logger);
-        var p = options.Detection;
-        Log.Started(logger, options.StateTimeToLive, options.UserCacheCapacity, p.ShortRate, p.LongRate, p.CusumSlack, p.CusumThreshold, p.WarmUpEvents, p.CooldownEvents);
+        var processor = CreateProcessor(options, connection.GetDatabase(), kafka.Value.Topics, driftMetrics, clock, logger);
         await new StageLoop(kafka.Value, new StageLoopOptions
         {
             InputTopic = kafka.Value.Topics.Embedded,
@@ -43,5 +40,18 @@ public sealed class DriftDetectorWorker(
             MaxBatchSize = options.MicroBatchSize,
             MaxBatchWait = options.MicroBatchWait,
         }, processor, Metrics, consumers, logger).RunAsync(stoppingToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The stage's processor on <paramref name="database"/>, as this worker and a fused chain (several stages in one process) run it; logs its settings.</summary>
+    public static DriftProcessor CreateProcessor(
+        DriftDetectorOptions options, IDatabase database, TopicNames topics, DriftMetrics metrics, TimeProvider clock, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(database);
+        var processor = new DriftProcessor(
+            options, new DriftStateStore(database, options.StateTimeToLive), new ItemCatalogReader(database), topics, metrics, clock, logger);
+        var p = options.Detection;
+        Log.Started(logger, options.StateTimeToLive, options.UserCacheCapacity, p.ShortRate, p.LongRate, p.CusumSlack, p.CusumThreshold, p.WarmUpEvents, p.CooldownEvents);
+        return processor;
     }
 }

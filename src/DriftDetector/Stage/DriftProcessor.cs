@@ -43,6 +43,8 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
     /// <summary>The dead-letter reason of a record that is not a readable embedded event.</summary>
     public const string InvalidEmbeddedEvent = "invalid_embedded_event";
 
+    /// <summary>The partition of a user's state before any event was applied.</summary>
+    private const int NoPosition = -1;
 
     private readonly InterestDriftDetector _detector;
     private readonly DriftParameters _parameters;
@@ -135,7 +137,8 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
         foreach (var (record, embedded) in events)
         {
             var user = _users[embedded.User];
-            if ((user.Partition == record.Partition.Value && record.Offset.Value <= user.Offset) || IsUpstreamCopy(embedded.Origin, user.Origin))
+            var partition = PositionPartition(record.TopicPartition);
+            if ((user.Partition == partition && record.Offset.Value <= user.Offset) || IsUpstreamCopy(embedded.Origin, user.Origin))
             {
                 replayed++;
                 continue;
@@ -161,7 +164,7 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
 
             user.State.Long.CopyTo(_previousLong.AsSpan());
             var step = _detector.Apply(user.State, Clipped(embedding), embedded.Weight);
-            user.Partition = record.Partition.Value;
+            user.Partition = partition;
             user.Offset = record.Offset.Value;
             user.Origin = embedded.Origin ?? user.Origin;
             applied++;
@@ -234,11 +237,14 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
     public void PartitionsRevoked(IReadOnlyCollection<TopicPartition> partitions)
     {
         ArgumentNullException.ThrowIfNull(partitions);
-        var revoked = partitions.Select(p => p.Partition.Value).ToHashSet();
+        var revoked = partitions.Select(PositionPartition).ToHashSet();
+        var rawTopic = partitions.Any(p => p.Topic == _topics.Raw);
         var dropped = 0;
         foreach (var (user, cached) in _users.ToList())
         {
-            if (revoked.Contains(cached.Partition) || cached.Partition < 0)
+            // Also every user without a position, or with one on the other topic (a state written before
+            // the topology changed): whether this member still owns them is unknown.
+            if (revoked.Contains(cached.Partition) || cached.Partition == NoPosition || (cached.Partition < NoPosition) != rawTopic)
             {
                 _users.Remove(user);
                 dropped++;
@@ -300,7 +306,7 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
         {
             _users[missing[i]] = stored[i] is { } s
                 ? new CachedUser(s.State, s.ModelVersion, s.Partition, s.Offset) { Origin = s.Origin }
-                : new CachedUser(UserDriftState.New(1, _parameters), "", -1, -1);
+                : new CachedUser(UserDriftState.New(1, _parameters), "", NoPosition, -1);
         }
 
         return missing.Count;
@@ -371,6 +377,23 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
         ArgumentNullException.ThrowIfNull(origin);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"streamrec-mutation-origin\n{user}\n{origin.Partition}\n{origin.Offset}")).AsSpan(0, 16));
     }
+
+    /// <summary>
+    /// The partition under which a position is kept in a user's state. A position on the embedded topic
+    /// (the stage's input in a split deployment) keeps its partition number. A position on the raw topic
+    /// (a fused chain hands the DriftDetector each event at its raw position) is kept as -2 - partition,
+    /// so that positions of the two topics never compare: after a deployment changes topology, an event
+    /// is never taken for a replay because its offset on one topic is below the stored offset on the
+    /// other, and the store's write check (same partition, offset not beyond) never refuses it for that.
+    /// </summary>
+    public int PositionPartition(TopicPartition partition)
+    {
+        ArgumentNullException.ThrowIfNull(partition);
+        return partition.Topic == _topics.Raw ? RawPositionPartition(partition.Partition.Value) : partition.Partition.Value;
+    }
+
+    /// <summary>How a raw-topic partition is kept in a user's state (<see cref="PositionPartition"/>).</summary>
+    public static int RawPositionPartition(int rawPartition) => -2 - rawPartition;
 
     /// <summary>Whether an event is a copy of one already applied: its origin is at or below the last applied origin of the same raw partition.</summary>
     public static bool IsUpstreamCopy(EventOrigin? origin, EventOrigin? lastApplied) =>

@@ -55,6 +55,8 @@ public sealed class EmbedderProcessor : IBatchProcessor
 
     public IReadOnlyCollection<string> DeadLetterReasons => [InvalidCleanEvent];
 
+    public bool OutputsMatchInputs => true;
+
     public async ValueTask<IReadOnlyList<OutgoingRecord>> ProcessAsync(
         IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> batch, CancellationToken cancellationToken)
     {

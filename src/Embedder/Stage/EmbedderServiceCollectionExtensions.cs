@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using StreamRec.Messaging;
 using StreamRec.Embedder.Embedding;
 using StreamRec.Messaging.Stages;
 using StreamRec.Storage;
@@ -13,9 +15,13 @@ namespace StreamRec.Embedder.Stage;
 /// </summary>
 public static class EmbedderServiceCollectionExtensions
 {
-    public static IServiceCollection AddEmbedderStage(this IServiceCollection services, IConfiguration configuration) =>
+    /// <remarks><c>worker</c>: False when the stage runs in a fused chain: its options and metrics only, no worker of its own.</remarks>
+    public static IServiceCollection AddEmbedderStage(this IServiceCollection services, IConfiguration configuration, bool worker = true)
+    {
         services.AddStageOptions<EmbedderOptions, EmbedderOptionsValidator>(configuration, EmbedderOptions.SectionName)
             .AddRedisConnection()
-            .AddSingleton<EmbedderMetrics>()
-            .AddStageWorker<EmbedderWorker>();
+            .AddStreamRecMeter()
+            .TryAddSingleton<EmbedderMetrics>();
+        return worker ? services.AddStageWorker<EmbedderWorker>() : services;
+    }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 using StreamRec.Embedder.Embedding;
 using StreamRec.Messaging;
 using StreamRec.Messaging.Health;
@@ -50,13 +51,7 @@ public sealed class EmbedderWorker(
         if (options.ConsumeCatalog)
         {
             // The same model and cache: a catalog item and the same item in an event get the same vector.
-            loops.Add(new StageLoop(kafka.Value, new StageLoopOptions
-            {
-                InputTopic = kafka.Value.Topics.Catalog,
-                GroupId = options.CatalogGroupId,
-                MaxBatchSize = options.MicroBatchSize,
-                MaxBatchWait = options.MicroBatchWait,
-            }, new CatalogProcessor(service, new ItemCatalogWriter(connection.GetDatabase(), clock), kafka.Value.Topics, embedderMetrics, clock, logger), Metrics, consumers, logger).RunAsync(attempt.Token));
+            loops.Add(CatalogLoop(kafka.Value, options, service, connection.GetDatabase(), embedderMetrics, Metrics, consumers, clock, logger).RunAsync(attempt.Token));
         }
 
         // Either loop failing ends the attempt: the other is stopped (it finishes its batch in hand and
@@ -71,5 +66,24 @@ public sealed class EmbedderWorker(
         {
             await first.ConfigureAwait(false); // rethrows the first failure, not a later one
         }
+    }
+
+    /// <summary>
+    /// The catalog loop (Embedder:ConsumeCatalog): the catalog topic's items embedded with
+    /// <paramref name="service"/> and stored in Redis, as this worker and a fused chain run it.
+    /// </summary>
+    public static StageLoop CatalogLoop(
+        KafkaOptions kafka, EmbedderOptions options, EmbeddingService service, IDatabase database, EmbedderMetrics embedderMetrics,
+        StreamRecMetrics metrics, ConsumerStatusRegistry consumers, TimeProvider clock, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(kafka);
+        ArgumentNullException.ThrowIfNull(options);
+        return new StageLoop(kafka, new StageLoopOptions
+        {
+            InputTopic = kafka.Topics.Catalog,
+            GroupId = options.CatalogGroupId,
+            MaxBatchSize = options.MicroBatchSize,
+            MaxBatchWait = options.MicroBatchWait,
+        }, new CatalogProcessor(service, new ItemCatalogWriter(database, clock), kafka.Topics, embedderMetrics, clock, logger), metrics, consumers, logger);
     }
 }

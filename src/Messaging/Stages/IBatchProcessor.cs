@@ -20,6 +20,19 @@ public interface IBatchProcessor
     IReadOnlyCollection<string> DeadLetterReasons => [];
 
     /// <summary>
+    /// Whether output i always answers input i: every input record becomes exactly one output, in input
+    /// order (Ingest and the Embedder). A fused chain (<see cref="FusedProcessor"/>) then hands each
+    /// output on at its input's position, which a stateful stage further on keys its replay check by.
+    /// </summary>
+    bool OutputsMatchInputs => false;
+
+    /// <summary>
+    /// Whether the processor counts its records itself (<see cref="FusedProcessor"/> counts each stage of
+    /// its chain under that stage's name); otherwise <see cref="StageLoop"/> counts them under <see cref="StageName"/>.
+    /// </summary>
+    bool CountsOwnEvents => false;
+
+    /// <summary>
     /// Processes a batch (records of several partitions, in partition order) and returns the records to
     /// publish. A bad input record must become a dead-letter record, not an exception: an exception here
     /// stops the stage (nothing of the batch is committed, so it is processed again after a restart).

@@ -56,12 +56,15 @@ public sealed partial class StageLoop(
     private async Task LoopAsync(CancellationToken stoppingToken)
     {
         var status = consumers.Register(processor.StageName, options.InputTopic, options.GroupId, TimeProvider.System);
-        // Exported at zero from the start: a dashboard shows 0 rather than no data, and rate() sees the first batch.
-        metrics.EventsConsumed.Add(0, _stageTag);
-        metrics.EventsForwarded.Add(0, _stageTag);
-        foreach (var reason in processor.DeadLetterReasons)
+        if (!processor.CountsOwnEvents)
         {
-            metrics.EventsDeadLettered.Add(0, _stageTag, new KeyValuePair<string, object?>("reason", reason));
+            // Exported at zero from the start: a dashboard shows 0 rather than no data, and rate() sees the first batch.
+            metrics.EventsConsumed.Add(0, _stageTag);
+            metrics.EventsForwarded.Add(0, _stageTag);
+            foreach (var reason in processor.DeadLetterReasons)
+            {
+                metrics.EventsDeadLettered.Add(0, _stageTag, new KeyValuePair<string, object?>("reason", reason));
+            }
         }
 
         try
@@ -284,7 +287,11 @@ public sealed partial class StageLoop(
                 consumer.StoreOffset(new TopicPartitionOffset(partition, offset));
             }
 
-            CountCompleted(head);
+            if (!processor.CountsOwnEvents)
+            {
+                CountCompleted(head);
+            }
+
             _inFlight.Dequeue();
         }
     }

@@ -1,10 +1,8 @@
-using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StreamRec.Messaging;
 using StreamRec.Messaging.Health;
 using StreamRec.Messaging.Stages;
-using StreamRec.Recommender.Privacy;
 using StreamRec.Recommender.Stage;
 using StreamRec.Storage;
 
@@ -41,21 +39,15 @@ public sealed class BillboardWorker(
         }
 
         var connection = await redis.GetAsync(stoppingToken).ConfigureAwait(false);
-        var store = new BillboardStore(connection.GetDatabase(), options);
-        using var producer = new ProducerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Producer(kafka.Value)).Build();
-        var releaser = new BillboardReleaser(store, options, producer, kafka.Value.Topics.Billboard, CryptoRandomSource.Shared, recommenderMetrics, logger);
-        recommenderMetrics.StartBillboard(releaser.Guarantee.EpsilonPerWindow);
-        Log.BillboardStarted(logger, releaser.Guarantee.EpsilonPerWindow, options.Window, options.ReleasesPerWindow, options.MaxItemsPerUser, options.Clusters,
-            releaser.Accountant.NodeScale);
-
+        using var billboard = BillboardParts.Create(options, connection.GetDatabase(), kafka.Value, recommenderMetrics, clock, logger);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var counting = new StageLoop(kafka.Value, new StageLoopOptions
         {
             InputTopic = kafka.Value.Topics.Embedded,
             GroupId = options.GroupId,
             MaxBatchSize = options.MicroBatchSize,
-        }, new BillboardProcessor(store, releaser.Windows, recommenderMetrics, clock, logger), Metrics, consumers, logger).RunAsync(stop.Token);
-        var releasing = releaser.RunAsync(clock, stop.Token);
+        }, billboard.Processor, Metrics, consumers, logger).RunAsync(stop.Token);
+        var releasing = billboard.Releaser.RunAsync(clock, stop.Token);
         try
         {
             await Task.WhenAny(counting, releasing).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using StreamRec.Messaging.Stages;
 using StreamRec.Recommender.Billboard;
 using StreamRec.Storage;
@@ -12,11 +13,19 @@ namespace StreamRec.Recommender.Stage;
 /// </summary>
 public static class RecommenderServiceCollectionExtensions
 {
-    public static IServiceCollection AddRecommenderStage(this IServiceCollection services, IConfiguration configuration) =>
+    /// <remarks><c>fused</c>:
+    /// True when the stage runs in a fused chain, which then runs the mutation-triggered releases and the
+    /// billboard: only the schedule mode's worker (it has no input) is registered.
+    /// </remarks>
+    public static IServiceCollection AddRecommenderStage(this IServiceCollection services, IConfiguration configuration, bool fused = false)
+    {
         services.AddStageOptions<RecommenderOptions, RecommenderOptionsValidator>(configuration, RecommenderOptions.SectionName)
             .AddRedisConnection()
-            .AddSingleton<RecommenderMetrics>()
-            .AddStageWorker<RecommenderWorker>()
-            .AddStageWorker<ScheduledRecommenderWorker>()
-            .AddStageWorker<BillboardWorker>(); // does nothing unless Recommender:Billboard:Enabled
+            .TryAddSingleton<RecommenderMetrics>();
+        services.AddStageWorker<ScheduledRecommenderWorker>();
+        return fused
+            ? services
+            : services.AddStageWorker<RecommenderWorker>()
+                .AddStageWorker<BillboardWorker>(); // does nothing unless Recommender:Billboard:Enabled
+    }
 }

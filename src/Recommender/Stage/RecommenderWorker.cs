@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 using StreamRec.Messaging;
 using StreamRec.Messaging.Health;
 using StreamRec.Messaging.Stages;
@@ -35,8 +36,27 @@ public sealed class RecommenderWorker(
         }
 
         var connection = await redis.GetAsync(stoppingToken).ConfigureAwait(false);
-        var releases = ReleaseMaker.ForRedis(options, connection.GetDatabase(), clock, logger, recommenderMetrics);
-        var processor = new RecommenderProcessor(releases, kafka.Value.Topics, recommenderMetrics, clock, logger);
+        var processor = CreateProcessor(options, connection.GetDatabase(), kafka.Value.Topics, recommenderMetrics, clock, logger);
+        await new StageLoop(kafka.Value, new StageLoopOptions
+        {
+            InputTopic = kafka.Value.Topics.Mutations,
+            GroupId = options.GroupId,
+            MaxBatchSize = options.MicroBatchSize,
+            MaxBatchWait = options.MicroBatchWait,
+        }, processor, Metrics, consumers, logger).RunAsync(stoppingToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The mutation-triggered stage's processor on <paramref name="database"/>, as this worker and a fused
+    /// chain (several stages in one process) run it; logs its settings.
+    /// </summary>
+    public static RecommenderProcessor CreateProcessor(
+        RecommenderOptions options, IDatabase database, TopicNames topics, RecommenderMetrics metrics, TimeProvider clock, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        var releases = ReleaseMaker.ForRedis(options, database, clock, logger, metrics);
+        var processor = new RecommenderProcessor(releases, topics, metrics, clock, logger);
         if (options.IsJoint)
         {
             Log.StartedJoint(logger, options.TopK, options.Privacy.PopularityWeight);
@@ -46,12 +66,7 @@ public sealed class RecommenderWorker(
             Log.Started(logger, options.TopK, options.EpsilonSelection, options.PublishScores ? $", epsilon {options.EpsilonScores} for the scores" : ", no scores published",
                 releases.Sensitivity, options.InterestRate, options.MaxEventWeight, options.BudgetCap, options.BudgetWindow);
         }
-        await new StageLoop(kafka.Value, new StageLoopOptions
-        {
-            InputTopic = kafka.Value.Topics.Mutations,
-            GroupId = options.GroupId,
-            MaxBatchSize = options.MicroBatchSize,
-            MaxBatchWait = options.MicroBatchWait,
-        }, processor, Metrics, consumers, logger).RunAsync(stoppingToken).ConfigureAwait(false);
+
+        return processor;
     }
 }

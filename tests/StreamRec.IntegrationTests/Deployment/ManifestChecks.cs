@@ -13,7 +13,7 @@ namespace StreamRec.IntegrationTests.Deployment;
 /// </summary>
 public static partial class ManifestChecks
 {
-    private static readonly string[] Sections = ["Kafka", "Redis", "Ingest", "Embedder", "DriftDetector", "Recommender", "Observability", "Logging"];
+    private static readonly string[] Sections = ["Kafka", "Redis", "Ingest", "Embedder", "DriftDetector", "Recommender", "Topology", "Observability", "Logging"];
 
     private static readonly string[] StageNames = ["ingest", "embed", "drift", "recommend"];
 

@@ -1,0 +1,140 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StreamRec.DriftDetector.Stage;
+using StreamRec.Embedder.Embedding;
+using StreamRec.Embedder.Stage;
+using StreamRec.Ingest;
+using StreamRec.Messaging;
+using StreamRec.Messaging.Health;
+using StreamRec.Messaging.Stages;
+using StreamRec.Recommender.Billboard;
+using StreamRec.Recommender.Stage;
+using StreamRec.Storage;
+
+namespace StreamRec.Cli.Hosting;
+
+/// <summary>
+/// Hosts the fused stages of a process (<see cref="TopologyPlan"/>) as one chain: one consumer of the
+/// first stage's topic (with that stage's consumer group and micro-batch settings), each batch passed in
+/// process through the stages (<see cref="FusedProcessor"/>), only the records somebody else reads
+/// produced. Beside the chain run what has its own input or clock: the Embedder's catalog loop and the
+/// billboard's releases. Each stage is built as its own worker builds it, from its own options, so its
+/// settings, metrics and logs are the same in both topologies. A transient Kafka or Redis failure starts
+/// the whole chain again (<see cref="StageWorker"/>), from the committed offsets.
+/// </summary>
+public sealed partial class FusedWorker(
+    IServiceProvider services,
+    TopologyPlan plan,
+    IOptions<KafkaOptions> kafka,
+    RedisConnection redis,
+    StreamRecMetrics metrics,
+    ConsumerStatusRegistry consumers,
+    TimeProvider clock,
+    ILogger<FusedWorker> logger) : StageWorker(FusedProcessor.Stage, metrics, logger)
+{
+    protected override string? TransientReason(Exception failure) => RedisFailures.TransientReason(failure) ?? base.TransientReason(failure);
+
+    protected override IReadOnlyList<string> RestartReasons => [RedisFailures.Reason, KafkaFailures.Reason];
+
+    protected override async Task RunStageAsync(CancellationToken stoppingToken)
+    {
+        var stages = plan.Fused;
+        var topics = kafka.Value.Topics;
+        var connection = await redis.GetAsync(stoppingToken).ConfigureAwait(false);
+        var database = connection.GetDatabase();
+        var links = new List<FusedLink>();
+        StageLoopOptions? input = null;
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var beside = new List<Func<CancellationToken, Task>>();
+        EmbeddingService? encoder = null;
+        BillboardParts? billboard = null;
+        try
+        {
+            if (stages.Ingest)
+            {
+                var options = Options<IngestOptions>();
+                links.Add(new FusedLink(IngestWorker.CreateProcessor(options, topics, clock), topics.Raw));
+                input ??= new StageLoopOptions { InputTopic = topics.Raw, GroupId = options.GroupId, MaxBatchSize = options.MaxBatchSize, MaxBatchWait = options.MaxBatchWait };
+            }
+
+            if (stages.Embed)
+            {
+                var options = Options<EmbedderOptions>();
+                var embedderMetrics = services.GetRequiredService<EmbedderMetrics>();
+                encoder = EmbeddingService.Load(options, logger, embedderMetrics);
+                links.Add(new FusedLink(new EmbedderProcessor(encoder, topics, clock, logger), topics.Clean));
+                input ??= new StageLoopOptions { InputTopic = topics.Clean, GroupId = options.GroupId, MaxBatchSize = options.MicroBatchSize, MaxBatchWait = options.MicroBatchWait };
+                if (options.ConsumeCatalog)
+                {
+                    var catalog = EmbedderWorker.CatalogLoop(kafka.Value, options, encoder, database, embedderMetrics, Metrics, consumers, clock, logger);
+                    beside.Add(catalog.RunAsync);
+                }
+            }
+
+            if (stages.Drift)
+            {
+                var options = Options<DriftDetectorOptions>();
+                links.Add(new FusedLink(
+                    DriftDetectorWorker.CreateProcessor(options, database, topics, services.GetRequiredService<DriftMetrics>(), clock, logger), topics.Embedded));
+                input ??= new StageLoopOptions { InputTopic = topics.Embedded, GroupId = options.GroupId, MaxBatchSize = options.MicroBatchSize, MaxBatchWait = options.MicroBatchWait };
+            }
+
+            if (stages.Recommend)
+            {
+                var options = Options<RecommenderOptions>();
+                var recommenderMetrics = services.GetRequiredService<RecommenderMetrics>();
+                if (options.Billboard.Enabled)
+                {
+                    // A fused recommend stage always follows the DriftDetector, so the embedded events are in the chain.
+                    billboard = BillboardParts.Create(options.Billboard, database, kafka.Value, recommenderMetrics, clock, logger);
+                    links.Add(new FusedLink(billboard.Processor, topics.Embedded));
+                    var releaser = billboard.Releaser;
+                    beside.Add(token => releaser.RunAsync(clock, token));
+                }
+
+                if (options.Trigger == RecommenderOptions.MutationTrigger)
+                {
+                    links.Add(new FusedLink(RecommenderWorker.CreateProcessor(options, database, topics, recommenderMetrics, clock, logger), topics.Mutations));
+                }
+            }
+
+            // Without the recommend stage here, a billboard in another process reads the embedded topic.
+            var fused = new FusedProcessor(links, topics, Metrics, plan.WriteIntermediateTopics, writeEmbeddedTopic: !stages.Recommend && BillboardElsewhere());
+            LogFusedStarted(logger, stages.ToString(), fused.InputTopic, input!.GroupId, fused.UnwrittenTopics.Count == 0 ? "none" : string.Join(", ", fused.UnwrittenTopics));
+            var loops = new List<Task> { new StageLoop(kafka.Value, input, fused, Metrics, consumers, logger).RunAsync(attempt.Token) };
+            loops.AddRange(beside.Select(run => run(attempt.Token)));
+
+            // Any loop failing ends the attempt: the others are stopped (each finishes its batch in hand and
+            // closes), and the first failure is what the worker sees.
+            var first = await Task.WhenAny(loops).ConfigureAwait(false);
+            await attempt.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await Task.WhenAll(loops).ConfigureAwait(false);
+            }
+            catch when (first.IsFaulted)
+            {
+                await first.ConfigureAwait(false); // rethrows the first failure, not a later one
+            }
+        }
+        finally
+        {
+            billboard?.Dispose();
+            encoder?.Dispose();
+        }
+    }
+
+    private T Options<T>()
+        where T : class => services.GetRequiredService<IOptions<T>>().Value;
+
+    /// <summary>Whether a recommend stage elsewhere may count the billboard from the embedded topic (unless this configuration turns the billboard off).</summary>
+    private bool BillboardElsewhere() =>
+        !bool.TryParse(services.GetRequiredService<IConfiguration>()[
+            $"{RecommenderOptions.SectionName}:{nameof(RecommenderOptions.Billboard)}:{nameof(BillboardOptions.Enabled)}"], out var enabled) || enabled;
+
+    [LoggerMessage(EventId = 112, Level = LogLevel.Information,
+        Message = "Stages {Stages} fused: one consumer of {Topic} as group {Group}, records handed on in process; topics not written: {Unwritten}")]
+    private static partial void LogFusedStarted(ILogger logger, string stages, string topic, string group, string unwritten);
+}

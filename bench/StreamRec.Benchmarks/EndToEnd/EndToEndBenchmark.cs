@@ -142,12 +142,14 @@ internal sealed class EndToEndBenchmark : IBenchmark
         CpuAccounting? cpuAfter = null;
         var allocatedBefore = GC.GetTotalAllocatedBytes();
         var detectedBefore = pipeline.Detected;
+        var allocations = new AllocationSampler();
         var sampler = new PhaseSampler(pipeline, load, TimeSpan.FromMilliseconds(250));
         load.Run(0, TimeSpan.FromSeconds(settings.SaturateSeconds), () => pipeline.Backlog(load.Produced).Events < settings.BacklogBound,
             () => cpuAfter = CpuAccounting.Take(pipeline.Redis.ProcessId));
         var saturation = sampler.Stop();
         sampler.Dispose();
         var allocatedPerEvent = (GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)Math.Max(1, pipeline.Detected - detectedBefore);
+        var allocatedTypes = allocations.Stop();
         var cpu = cpuAfter!.Since(cpuBefore);
         var warm = Math.Min(3, settings.SaturateSeconds / 4.0);
         var capacity = PipelineSample.Rates(saturation, warm).Detected;
@@ -196,7 +198,7 @@ internal sealed class EndToEndBenchmark : IBenchmark
         }
 
         var warnings = pipeline.Logs.Warnings + pipeline.Logs.Errors;
-        return new VariantResult(variant, partitions, capacity, meanBacklog, steps, sustained, latencies, cpu, allocatedPerEvent,
+        return new VariantResult(variant, partitions, capacity, meanBacklog, steps, sustained, latencies, cpu, allocatedPerEvent, allocatedTypes,
             load.Produced, (double)load.Produced / events.Count, warnings, pipeline.Logs.First);
     }
 
@@ -343,6 +345,12 @@ internal sealed class EndToEndBenchmark : IBenchmark
             (long)window.Average(s => s.Backlog.Mutations));
     }
 
+    /// <summary>
+    /// CPU microseconds this process and redis-server spent per event in the closed loop: less sensitive to
+    /// other work on a shared machine than a rate, so the figure to compare levers by.
+    /// </summary>
+    private static double CpuPerEvent(VariantResult result) => (result.Cpu.Process + result.Cpu.OtherProcess) / result.Capacity * 1e6;
+
     private static double Quantile(double[] values, double quantile) => values.Length == 0 ? double.NaN : SampleStatistics.Quantile(values, quantile);
 
     private static void Print(TextWriter output, EndToEndSettings settings, RawLimitFigures limits, VariantResult result)
@@ -423,13 +431,24 @@ internal sealed class EndToEndBenchmark : IBenchmark
         var cpu = result.Cpu;
         output.WriteLine();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"CPU in the closed loop (cores of {Environment.ProcessorCount}): this process {cpu.Process:0.00}, redis-server {cpu.OtherProcess:0.00}, whole machine {cpu.Machine:0.00} (the rest is other work on the machine). By thread name:"));
+            $"CPU in the closed loop (cores of {Environment.ProcessorCount}): this process {cpu.Process:0.00}, redis-server {cpu.OtherProcess:0.00}, whole machine {cpu.Machine:0.00} (the rest is other work on the machine); {CpuPerEvent(result):N1} µs of this process's and redis-server's CPU per event. By thread name:"));
         output.WriteLine();
         output.WriteLine("| threads | cores |");
         output.WriteLine("|---|---:|");
         foreach (var (name, cores) in cpu.Threads.Where(t => t.Value >= 0.005).Take(14))
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {cores:0.00} |"));
+        }
+
+        output.WriteLine();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Allocations in the closed loop: {result.AllocatedPerEvent:N0} bytes per event through drift (the load generator's and the probe's included), by type (the runtime's allocation sampling, one sample per ~100 KB):"));
+        output.WriteLine();
+        output.WriteLine("| type | share | bytes per event |");
+        output.WriteLine("|---|---:|---:|");
+        foreach (var (type, share) in result.AllocatedTypes.Take(12))
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| `{type}` | {share:P1} | {share * result.AllocatedPerEvent:N0} |"));
         }
 
         output.WriteLine();
@@ -450,8 +469,8 @@ internal sealed class EndToEndBenchmark : IBenchmark
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"# Side by side (raw limits of this run: kcat consume {kcatConsume:N0}, bare Confluent consumer {bareConsume:N0}, bare Confluent producer {bareProduce:N0} records/s; targets, fused: maximum sustained >= 100,000 events/s, p99 event -> mutation record received <= 100 ms at 10,000 events/s and at half the maximum sustained)"));
         output.WriteLine();
-        output.WriteLine("| variant | closed loop events/s | **maximum sustained** events/s | / kcat consume | / bare consume | / bare produce | bytes allocated per event | latency at | event -> mutation received p50 / p90 / p99 / max ms | event -> detected p99 | detected -> received p99 | GC paused (longest) ms | longest thread-pool queueing ms |");
-        output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---|---:|");
+        output.WriteLine("| variant | closed loop events/s | CPU µs per event (closed loop; process + redis-server) | **maximum sustained** events/s | / kcat consume | / bare consume | / bare produce | bytes allocated per event | latency at | event -> mutation received p50 / p90 / p99 / max ms | event -> detected p99 | detected -> received p99 | GC paused (longest) ms | longest thread-pool queueing ms |");
+        output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---|---:|");
         foreach (var result in results)
         {
             var first = true;
@@ -459,8 +478,8 @@ internal sealed class EndToEndBenchmark : IBenchmark
             {
                 var head = first
                     ? string.Create(CultureInfo.InvariantCulture,
-                        $"| {result.Variant.Label} | {result.Capacity:N0} | **{result.Sustained:N0}** | {result.Sustained / kcatConsume:0.000} | {result.Sustained / bareConsume:0.000} | {result.Sustained / bareProduce:0.000} | {result.AllocatedPerEvent:N0}")
-                    : "| | | | | | |";
+                        $"| {result.Variant.Label} | {result.Capacity:N0} | {CpuPerEvent(result):N1} | **{result.Sustained:N0}** | {result.Sustained / kcatConsume:0.000} | {result.Sustained / bareConsume:0.000} | {result.Sustained / bareProduce:0.000} | {result.AllocatedPerEvent:N0}")
+                    : "| | | | | | | |";
                 first = false;
                 if (latency is null)
                 {
@@ -488,5 +507,5 @@ internal sealed class EndToEndBenchmark : IBenchmark
     private sealed record SlowRecord(double At, long Total, long ToDetected, long DetectedToReceived, double GcPausedMs, double MaxQueueDelayMs, int StarvationInjections, long MaxBacklog);
 
     private sealed record VariantResult(TopologyVariant Variant, int Partitions, double Capacity, Backlog MeanBacklog, List<StepResult> Steps, double Sustained,
-        List<LatencyFigures> Latencies, CpuUse Cpu, double AllocatedPerEvent, long Produced, double Passes, long Warnings, IReadOnlyList<string> FirstWarnings);
+        List<LatencyFigures> Latencies, CpuUse Cpu, double AllocatedPerEvent, List<(string Type, double Share)> AllocatedTypes, long Produced, double Passes, long Warnings, IReadOnlyList<string> FirstWarnings);
 }

@@ -42,7 +42,8 @@ internal sealed class EndToEndBenchmark : IBenchmark
         "--topology V,V         what to measure, one after the other on fresh brokers against the same raw limits (default fused,split):",
         "                       fused (one consumer of the raw topic, the stages in process) or split (each stage its own",
         "                       consumer and producer), each with any +key=value: partitions=N, batch=N, wait=MS (every stage's",
-        "                       micro-batch size and wait), threads=N (the thread pool's minimum worker threads), fetch.*,",
+        "                       micro-batch size and wait), threads=N (the thread pool's minimum worker threads), chains=N",
+        "                       (fused: N chains in one consumer group, each with its own stages), fetch.*,",
         "                       queued.* or consumer.KEY=V (consumers), any other key",
         "                       (producers), e.g. fused+compression.type=none,fused+dotnet.producer.delivery.report.fields=none",
         "--partitions N         partitions of every topic (default 16)",
@@ -129,7 +130,7 @@ internal sealed class EndToEndBenchmark : IBenchmark
         EndToEndSettings settings)
     {
         Console.Error.WriteLine(variant.Fused ? "e2e: starting the fused stages (one consumer of the raw topic)" : "e2e: starting the four stages");
-        await pipeline.StartStagesAsync(films, variant.BatchWait ?? settings.BatchWait, variant.BatchSize, variant.Fused);
+        await pipeline.StartStagesAsync(films, variant.BatchWait ?? settings.BatchWait, variant.BatchSize, variant.Fused, variant.Chains);
         using var load = new LoadGenerator(KafkaClientConfigs.Producer(pipeline.Kafka), pipeline.Topics.Raw, new ReplayStream(events, population: int.MaxValue));
         // Warm-up: the consumer groups join (about 3 s each on the embedded broker), JIT, the encoder's cache and the catalog fill.
         Console.Error.WriteLine("e2e: warm-up, 8,000 events/s for 12 s");
@@ -363,7 +364,8 @@ internal sealed class EndToEndBenchmark : IBenchmark
         var variant = result.Variant;
         var wait = variant.BatchWait ?? settings.BatchWait;
         var changes = variant.Producer.Select(p => $"producer {p.Key}={p.Value}").Concat(variant.Consumer.Select(c => $"consumer {c.Key}={c.Value}"))
-            .Concat(variant.MinThreads is { } threads ? [$"thread pool minimum {threads} workers"] : []).ToList();
+            .Concat(variant.MinThreads is { } threads ? [$"thread pool minimum {threads} workers"] : [])
+            .Concat(variant.Chains > 1 ? [$"{variant.Chains} fused chains in one consumer group"] : []).ToList();
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"# End to end, **{variant.Label}**: {(variant.Fused ? "fused (one consumer of the raw topic; Ingest, Embedder, DriftDetector, Recommender in process; only dead letters, mutations and recommendations produced)" : "split (Ingest, Embedder, DriftDetector, Recommender each its own Kafka consumer and producer)")} in one process with the embedded broker (in process) and redis-server, {result.Partitions} partitions per topic, fetch.wait.max.ms {(settings.FetchWaitMs is { } w ? w.ToString(CultureInfo.InvariantCulture) : "500 (librdkafka default)")}, micro-batch {(variant.BatchSize is { } size ? size.ToString(CultureInfo.InvariantCulture) : "the stages' defaults")} / wait {(wait is { } b ? b.TotalMilliseconds.ToString(CultureInfo.InvariantCulture) + " ms" : "the stages' defaults")}, linger.ms {(settings.LingerMs is { } l ? l.ToString(CultureInfo.InvariantCulture) : "StreamRec's default")}{(changes.Count > 0 ? ", " + string.Join(", ", changes) : "")}, {Environment.ProcessorCount} cores; MovieLens replay, event time = wall clock at produce"));

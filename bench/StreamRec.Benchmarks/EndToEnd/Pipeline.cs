@@ -137,9 +137,11 @@ internal sealed class Pipeline : IAsyncDisposable
     /// micro-batch wait, <paramref name="batchSize"/> every stage's micro-batch size. <paramref name="fused"/>:
     /// one consumer of the raw topic whose batches pass in process through the four stages
     /// (<see cref="FusedProcessor"/>, as <c>streamrec run</c> hosts all stages in one process), instead of
-    /// each stage consuming its own topic.
+    /// each stage consuming its own topic. <paramref name="chains"/> fused chains share the raw topic's
+    /// partitions as members of one consumer group, each with its own stage instances (as that many
+    /// processes would), so that the chains' batches are processed in parallel.
     /// </summary>
-    public async Task StartStagesAsync(IReadOnlyList<Movie> films, TimeSpan? batchWait = null, int? batchSize = null, bool fused = false)
+    public async Task StartStagesAsync(IReadOnlyList<Movie> films, TimeSpan? batchWait = null, int? batchSize = null, bool fused = false, int chains = 1)
     {
         // One connection shared by the stages, as a `streamrec run` process shares one (RedisConnection).
         var stagesConnection = await RedisConnector.ConnectAsync(new RedisOptions { Configuration = Redis.ConnectionString });
@@ -163,35 +165,31 @@ internal sealed class Pipeline : IAsyncDisposable
         var metrics = Telemetry.Metrics;
         var consumers = Telemetry.Consumers;
         var recommenderMetrics = new RecommenderMetrics(metrics);
-        var ingestProcessor = new IngestProcessor(new RawEventValidator(ingest, TimeProvider.System), Pseudonymizer.FromOptions(ingest), Topics, TimeProvider.System);
-        var embedderProcessor = new EmbedderProcessor(Encoder, Topics, TimeProvider.System, Logs);
-        var driftProcessor = new DriftProcessor(drift, new DriftStateStore(database, drift.StateTimeToLive), new ItemCatalogReader(database), Topics, new DriftMetrics(metrics), TimeProvider.System, Logs);
-        var recommenderProcessor = new RecommenderProcessor(ReleaseMaker.ForRedis(recommender, database, TimeProvider.System, Logs, recommenderMetrics), Topics, recommenderMetrics, TimeProvider.System, Logs);
+        IngestProcessor Ingest() => new(new RawEventValidator(ingest, TimeProvider.System), Pseudonymizer.FromOptions(ingest), Topics, TimeProvider.System);
+        EmbedderProcessor Embedder() => new(Encoder, Topics, TimeProvider.System, Logs);
+        DriftProcessor Drift() => new(drift, new DriftStateStore(database, drift.StateTimeToLive), new ItemCatalogReader(database), Topics, new DriftMetrics(metrics), TimeProvider.System, Logs);
+        RecommenderProcessor Recommender() => new(ReleaseMaker.ForRedis(recommender, database, TimeProvider.System, Logs, recommenderMetrics), Topics, recommenderMetrics, TimeProvider.System, Logs);
         Task Catalog(CancellationToken stop) =>
             new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Catalog, GroupId = embedder.CatalogGroupId, MaxBatchSize = embedder.MicroBatchSize, MaxBatchWait = embedder.MicroBatchWait },
                 new CatalogProcessor(Encoder, new ItemCatalogWriter(database, TimeProvider.System), Topics, new EmbedderMetrics(metrics), TimeProvider.System, Logs),
                 metrics, consumers, Logs).RunAsync(stop);
+        Task Chain(CancellationToken stop) =>
+            new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Raw, GroupId = ingest.GroupId, MaxBatchSize = ingest.MaxBatchSize, MaxBatchWait = ingest.MaxBatchWait },
+                new FusedProcessor([new(Ingest(), Topics.Raw), new(Embedder(), Topics.Clean), new(Drift(), Topics.Embedded), new(Recommender(), Topics.Mutations)], Topics, metrics),
+                metrics, consumers, Logs).RunAsync(stop);
         _stages = fused
-            ? new RunningStages(stop =>
-            [
-                new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Raw, GroupId = ingest.GroupId, MaxBatchSize = ingest.MaxBatchSize, MaxBatchWait = ingest.MaxBatchWait },
-                    new FusedProcessor(
-                        [new(ingestProcessor, Topics.Raw), new(embedderProcessor, Topics.Clean), new(driftProcessor, Topics.Embedded), new(recommenderProcessor, Topics.Mutations)],
-                        Topics, metrics),
-                    metrics, consumers, Logs).RunAsync(stop),
-                Catalog(stop),
-            ])
+            ? new RunningStages(stop => [.. Enumerable.Range(0, chains).Select(_ => Chain(stop)), Catalog(stop)])
             : new RunningStages(stop =>
             [
                 new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Raw, GroupId = ingest.GroupId, MaxBatchSize = ingest.MaxBatchSize, MaxBatchWait = ingest.MaxBatchWait },
-                    ingestProcessor, metrics, consumers, Logs).RunAsync(stop),
+                    Ingest(), metrics, consumers, Logs).RunAsync(stop),
                 new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Clean, GroupId = embedder.GroupId, MaxBatchSize = embedder.MicroBatchSize, MaxBatchWait = embedder.MicroBatchWait },
-                    embedderProcessor, metrics, consumers, Logs).RunAsync(stop),
+                    Embedder(), metrics, consumers, Logs).RunAsync(stop),
                 Catalog(stop),
                 new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Embedded, GroupId = drift.GroupId, MaxBatchSize = drift.MicroBatchSize, MaxBatchWait = drift.MicroBatchWait },
-                    driftProcessor, metrics, consumers, Logs).RunAsync(stop),
+                    Drift(), metrics, consumers, Logs).RunAsync(stop),
                 new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Mutations, GroupId = recommender.GroupId, MaxBatchSize = recommender.MicroBatchSize, MaxBatchWait = recommender.MicroBatchWait },
-                    recommenderProcessor, metrics, consumers, Logs).RunAsync(stop),
+                    Recommender(), metrics, consumers, Logs).RunAsync(stop),
             ]);
 
         var published = CatalogPublisher.Publish(KafkaClientConfigs.Producer(Kafka), Topics.Catalog, MovieLensCatalog.Items(films), CancellationToken.None);

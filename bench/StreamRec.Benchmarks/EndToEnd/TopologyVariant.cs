@@ -8,11 +8,12 @@ namespace StreamRec.Benchmarks.EndToEnd;
 /// <c>fused+compression.type=none</c>, <c>fused+partitions=64</c>, <c>split+batch=1024+wait=5</c>.
 /// <c>partitions</c> sets every topic's partitions, <c>batch</c> and <c>wait</c> (ms) every stage's
 /// micro-batch size and wait, <c>threads</c> the thread pool's minimum worker threads (the stage loops
-/// block pool threads in Consume); a key starting with <c>fetch.</c>, <c>queued.</c> or <c>consumer.</c> (that
+/// block pool threads in Consume), <c>chains</c> (fused) how many fused chains share the raw topic as
+/// members of one consumer group; a key starting with <c>fetch.</c>, <c>queued.</c> or <c>consumer.</c> (that
 /// prefix removed) is a consumer setting; any other key is a producer setting of the stages and the load
 /// generator. Every variant runs on its own broker and redis-server, against the raw limits of the same run.
 /// </summary>
-internal sealed record TopologyVariant(string Label, bool Fused, int? Partitions, int? BatchSize, TimeSpan? BatchWait, int? MinThreads,
+internal sealed record TopologyVariant(string Label, bool Fused, int? Partitions, int? BatchSize, TimeSpan? BatchWait, int? MinThreads, int Chains,
     IReadOnlyDictionary<string, string> Producer, IReadOnlyDictionary<string, string> Consumer)
 {
     public static TopologyVariant Parse(string text)
@@ -25,6 +26,7 @@ internal sealed record TopologyVariant(string Label, bool Fused, int? Partitions
             _ => throw new UsageException($"--topology: '{parts[0]}' is neither fused nor split (in '{text}')."),
         } : throw new UsageException("--topology: an empty item.");
         int? partitions = null, batch = null, threads = null;
+        var chains = 1;
         TimeSpan? wait = null;
         var producer = new Dictionary<string, string>(StringComparer.Ordinal);
         var consumer = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -48,6 +50,9 @@ internal sealed record TopologyVariant(string Label, bool Fused, int? Partitions
                 case "batch":
                     batch = Number();
                     break;
+                case "chains":
+                    chains = fused ? Math.Max(1, Number()) : throw new UsageException($"--topology: chains is for fused only (in '{text}').");
+                    break;
                 case "threads":
                     threads = Number();
                     break;
@@ -66,6 +71,6 @@ internal sealed record TopologyVariant(string Label, bool Fused, int? Partitions
             }
         }
 
-        return new TopologyVariant(text, fused, partitions, batch, wait, threads, producer, consumer);
+        return new TopologyVariant(text, fused, partitions, batch, wait, threads, chains, producer, consumer);
     }
 }

@@ -17,7 +17,9 @@ public sealed class TopologyVariantTests
         Assert.Null(fused.MinThreads);
         Assert.Empty(fused.Producer);
         Assert.Empty(fused.Consumer);
+        Assert.Equal(1, fused.Chains);
         Assert.False(TopologyVariant.Parse("split").Fused);
+        Assert.Equal(2, TopologyVariant.Parse("fused+chains=2").Chains);
     }
 
     [Fact]
@@ -40,5 +42,6 @@ public sealed class TopologyVariantTests
     [InlineData("fused+batch")]
     [InlineData("fused+batch=-1")]
     [InlineData("")]
+    [InlineData("split+chains=2")]
     public void A_mistyped_variant_is_a_usage_error(string text) => Assert.Throws<UsageException>(() => TopologyVariant.Parse(text));
 }

@@ -48,9 +48,9 @@ public static class KafkaClientConfigs
             // Once the prefetched queue (shared by all of a consumer's partitions) holds queued.min.messages
             // (100,000) or queued.max.messages.kbytes, librdkafka stops fetching every partition for this long
             // (its default: 1000 ms). A stage that drains 100,000 records in less than that then sits idle
-            // until the backoff ends: a bare consumer measured 0.19-1.29 M records/s from run to run at the
-            // default and a steady ~1 M with 10 ms (docs/benchmarks.md, "Fused and split"). The queue bounds
-            // still cap the memory; 10 ms only lets the fetcher look again sooner.
+            // until the backoff ends: a bare consumer of 200,000 records read 149-169k records/s at the default
+            // and 419-493k with 10 ms in the same run (docs/benchmarks.md, "Fused and split"). The queue
+            // bounds still cap the memory; 10 ms only lets the fetcher look again sooner.
             FetchQueueBackoffMs = 10,
         };
         Apply(config, options.Client, options.Consumer);

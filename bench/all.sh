@@ -4,9 +4,10 @@
 #   raw limits   bench/raw-limits.sh (kcat produce/consume vs the embedded broker, redis-benchmark incl.
 #                EVALSHA, raw ONNX Runtime rows/s) and streamrec-bench topk (raw SIMD dot-product rate)
 #   each stage   streamrec-bench ingest | embed | drift | recommend, each with its own raw limit
-#   end to end   streamrec-bench e2e: maximum sustained events/s, latency p50/p99 at a fixed load
+#   end to end   streamrec-bench e2e, fused and split in one run: maximum sustained events/s, latency
+#                p50/p90/p99 at 10,000 events/s and at half the maximum sustained
 # Every section's full table is printed, then one summary table. Progress goes to stderr.
-# Usage: bench/all.sh [--quick]     (full: about 10 minutes; --quick: about 3)
+# Usage: bench/all.sh [--quick]     (full: about 14 minutes; --quick: about 5)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -47,7 +48,7 @@ if [ "$quick" = 1 ]; then
   section embed "${bench[@]}" embed --model "$model" --batches 32,256 --repetitions 3 --capacities 50000
   section drift "${bench[@]}" drift --repetitions 1 --events 25600 --users 100000 --stage-events 50000
   section recommend "${bench[@]}" recommend --mutations 2000 --repetitions 1
-  section e2e "${bench[@]}" e2e --saturate-seconds 8 --step-seconds 6 --steps 50,70,90 --latency-seconds 15 --kcat-messages 50000 --repetitions 1
+  section e2e "${bench[@]}" e2e --topology fused,split --saturate-seconds 8 --step-seconds 6 --steps 60,80,100,120 --latency-seconds 15 --kcat-messages 50000 --repetitions 1
 else
   section raw env SKIP_BUILD=1 REPEAT=3 MESSAGES=200000 bash bench/raw-limits.sh
   section topk "${bench[@]}" topk --sizes 10000,100000 --repetitions 5
@@ -55,7 +56,7 @@ else
   section embed "${bench[@]}" embed --model "$model" --batches 32,256 --repetitions 5 --capacities 50000
   section drift "${bench[@]}" drift --repetitions 3 --events 51200 --users 671,100000 --stage-events 100000
   section recommend "${bench[@]}" recommend --mutations 5000 --repetitions 3
-  section e2e "${bench[@]}" e2e --saturate-seconds 20 --step-seconds 12 --steps 50,60,70,80,90,100 --latency-seconds 30 --kcat-messages 200000 --repetitions 3
+  section e2e "${bench[@]}" e2e --topology fused,split --saturate-seconds 20 --step-seconds 12 --steps 60,70,80,90,100,110,120 --latency-seconds 30 --kcat-messages 200000 --repetitions 3
 fi
 
 # --- the sections' own tables -------------------------------------------------------------------
@@ -88,12 +89,13 @@ printf '| DriftDetector stage (10,000 users) | %s events/s | redis-benchmark EVA
 printf '| Recommender stage (catalog 9,066) | %s mutations/s | raw dot-product bound over the catalog %s rows/s; in-memory private top-10 %s releases/s | %s of the dot bound |\n' \
   "$(cell recommend.md 'recommend stage' 2)" "$(cell recommend.md 'raw dot-product bound over the catalog' 2)" "$(cell recommend.md 'in memory' 2)" \
   "$(cell recommend.md 'recommend stage' 6)"
-printf '| end to end: maximum sustained | %s events/s | kcat consume %s msg/s; EVALSHA drift state script %s scripts/s | %s; %s |\n' \
-  "$(cell e2e.md 'maximum sustained' 2)" "$(cell e2e.md 'raw: kcat consume' 2)" "$(cell e2e.md 'raw: redis-benchmark EVALSHA' 2)" \
-  "$(cell e2e.md 'maximum sustained' 5)" "$(cell e2e.md 'maximum sustained' 7)"
-printf '| end to end: event -> mutation record received, p50 / p99 | %s / %s ms | target p99 <= 100 ms | |\n' \
-  "$(cell e2e.md '**mutation record received**' 3)" "$(cell e2e.md '**mutation record received**' 5)"
-printf '| end to end: event -> recommendation record received, p50 / p99 | %s / %s ms | | |\n' \
-  "$(cell e2e.md '**recommendation record received**' 3)" "$(cell e2e.md '**recommendation record received**' 5)"
+# The e2e side-by-side table: | variant | closed loop | CPU us/event | max sustained | / kcat | / bare consume | / bare produce | bytes/event | latency at | p50 / p90 / p99 / max | ...
+for topology in fused split; do
+  printf '| end to end, %s: maximum sustained | %s events/s | kcat consume %s msg/s; bare Confluent consumer %s records/s | %s; %s |\n' "$topology" \
+    "$(cell e2e.md "| $topology |" 4 | tr -d '*')" "$(cell e2e.md 'raw: kcat consume' 2)" "$(cell e2e.md 'raw: bare Confluent consumer (StreamRec' 2)" \
+    "$(cell e2e.md "| $topology |" 5)" "$(cell e2e.md "| $topology |" 6)"
+  printf '| end to end, %s: event -> mutation record received at %s, p50 / p90 / p99 / max | %s ms | target (fused) p99 <= 100 ms | |\n' "$topology" \
+    "$(cell e2e.md "| $topology |" 9)" "$(cell e2e.md "| $topology |" 10 | tr -d '*')"
+done
 printf '\n%s\n' "$(grep -F -m1 'Latency at a fixed offered load' "$out/e2e.md")"
 printf 'Finished in %s s.\n' "$(( $(date +%s) - started ))"

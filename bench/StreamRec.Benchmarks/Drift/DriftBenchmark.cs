@@ -46,6 +46,8 @@ internal sealed class DriftBenchmark : IBenchmark
         "--users N,N       user counts for the processor runs (default 671,100000)",
         "--stage-events N  events through the embedded broker (default 100000; 0 skips)",
         "--batch N         micro-batch size (default 512, as DriftDetector:MicroBatchSize)",
+        "--scale N,N       scale curve (default: none): for each N, an empty Redis filled with N users' state (each",
+        "                  user once), then events/s over N users and Redis bytes per user (check `free -g`: ~0.8 KB a user)",
     ];
 
     public int Run(BenchmarkArguments arguments, TextWriter output)
@@ -55,6 +57,7 @@ internal sealed class DriftBenchmark : IBenchmark
         var userCounts = arguments.GetInts("users", [671, 100_000]);
         var stageEvents = arguments.GetInt("stage-events", 100_000);
         var batchSize = arguments.GetInt("batch", 512);
+        var scale = arguments.GetInts("scale", []);
         arguments.ThrowIfUnused();
 
         using var redis = RedisServerProcess.StartAsync().GetAwaiter().GetResult();
@@ -139,7 +142,68 @@ internal sealed class DriftBenchmark : IBenchmark
         output.WriteLine();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Bytes per user in Redis at D = {Dimension}: MEMORY USAGE median {memoryUsage:N0} bytes; used_memory / keys {usedPerKey:N0} bytes (encoded state {UserDriftStateCodec.GetByteCount(Dimension)} bytes)."));
+        if (scale.Length > 0)
+        {
+            output.WriteLine();
+            Scale(output, database, redis.ConnectionString, world, scale, events, batchSize, repetitions, Median(evalsha));
+        }
+
         return 0;
+    }
+
+    /// <summary>
+    /// Cost as the number of users grows: for each count, a fresh processor (empty cache) and an empty Redis
+    /// filled with every user's state, then events drawn uniformly from all of them. The processor keeps up
+    /// to DriftDetector:UserCacheCapacity users in memory; beyond that a batch's users are mostly loaded
+    /// from Redis first.
+    /// </summary>
+    private static void Scale(TextWriter output, IDatabase database, string connection, SyntheticWorld world, int[] userCounts, int events, int batchSize, int repetitions, double evalsha)
+    {
+        var options = new DriftDetectorOptions();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"## Scale: drift state against the number of users (D = {Dimension}, micro-batch {batchSize}, UserCacheCapacity {options.UserCacheCapacity:N0}, {events:N0} events per repetition, medians of {repetitions})"));
+        output.WriteLine();
+        output.WriteLine("| users | fill, each user once: events/s | events/s, users drawn uniformly (min-max) | ratio to raw EVALSHA -P 64 | users cached by the processor | Redis used_memory | Redis bytes per user | MEMORY USAGE of a state key, median | managed heap after |");
+        output.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        using var telemetry = new BenchTelemetry();
+        var driftMetrics = new DriftMetrics(telemetry.Metrics);
+        var topics = new TopicNames();
+        foreach (var users in userCounts)
+        {
+            database.Execute("FLUSHALL");
+            GC.Collect();
+            var processor = new DriftProcessor(options, new DriftStateStore(database, TimeSpan.FromDays(1)),
+                new ItemCatalogReader(database), topics, driftMetrics, TimeProvider.System, NullLogger.Instance);
+            var generator = new EventGenerator(world, users, seed: users);
+            Console.Error.WriteLine($"drift: scale, {users:N0} users: filling Redis (each user once)");
+            var fillStart = Stopwatch.GetTimestamp();
+            foreach (var batch in generator.EachUserOnce(batchSize))
+            {
+                processor.ProcessAsync(batch, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+                processor.CompleteBatchAsync().GetAwaiter().GetResult();
+            }
+
+            var fill = users / Stopwatch.GetElapsedTime(fillStart).TotalSeconds;
+            RunProcessor(processor, generator.Batches(events, batchSize)); // warm-up
+            var rates = new List<double>();
+            for (var r = 0; r < repetitions; r++)
+            {
+                var batches = generator.Batches(events, batchSize);
+                rates.Add(events / RunProcessor(processor, batches));
+            }
+
+            var info = ((string)database.Execute("INFO", "memory")!).Split('\n')
+                .Select(line => line.Trim().Split(':'))
+                .Where(parts => parts.Length == 2)
+                .ToDictionary(parts => parts[0], parts => parts[1]);
+            var used = double.Parse(info["used_memory"], CultureInfo.InvariantCulture) - double.Parse(info["used_memory_startup"], CultureInfo.InvariantCulture);
+            var (memoryUsage, _) = BytesPerUser(database, connection);
+            var heap = GC.GetTotalMemory(forceFullCollection: true);
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"drift: scale, {users:N0} users: {Median(rates):N0} events/s, {used / users:N0} bytes per user"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {users:N0} | {fill:N0} | {Median(rates):N0} ({rates.Min():N0}-{rates.Max():N0}) | {Median(rates) / evalsha:0.00} | {processor.CachedUsers:N0} | {used / (1 << 20):N0} MiB | {used / users:N0} | {memoryUsage:N0} | {heap / (1 << 20):N0} MiB |"));
+            GC.KeepAlive(processor);
+        }
     }
 
     /// <summary>Updates/s of the statistic alone over 1,000 users (no I/O), and the bytes allocated per event.</summary>
@@ -277,30 +341,43 @@ internal sealed class DriftBenchmark : IBenchmark
             var records = new List<ConsumeResult<byte[]?, byte[]?>>(count);
             for (var i = 0; i < count; i++)
             {
-                var user = _random.Next(users);
-                var partition = user % 16;
-                var offset = _nextOffset.GetValueOrDefault(partition);
-                _nextOffset[partition] = offset + 1;
-                var pseudonym = Convert.ToHexStringLower(BitConverter.GetBytes((ulong)user * 0x9E3779B97F4A7C15UL)) + "0000000000000000";
-                var item = _random.Next(world.Items);
-                var value = EmbeddedEventCodec.Write(new EmbeddedEvent
-                {
-                    EventId = string.Create(CultureInfo.InvariantCulture, $"bench-{_events++}"),
-                    User = pseudonym,
-                    ItemId = string.Create(CultureInfo.InvariantCulture, $"item-{item}"),
-                    Ts = 1_700_000_000_000 + _events,
-                    Weight = 1f,
-                    ModelVersion = ModelVersion,
-                    Embedding = world.Item(item),
-                });
-                records.Add(new ConsumeResult<byte[]?, byte[]?>
-                {
-                    TopicPartitionOffset = new TopicPartitionOffset("bench-embedded", partition, offset),
-                    Message = new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes(pseudonym), Value = value },
-                });
+                records.Add(Record(_random.Next(users)));
             }
 
             return [.. records.Chunk(batchSize).Select(c => c.ToList())];
+        }
+
+        /// <summary>Every user once, in batches, built as they are consumed (a million records need not be held at once).</summary>
+        public IEnumerable<List<ConsumeResult<byte[]?, byte[]?>>> EachUserOnce(int batchSize)
+        {
+            for (var first = 0; first < users; first += batchSize)
+            {
+                yield return [.. Enumerable.Range(first, Math.Min(batchSize, users - first)).Select(Record)];
+            }
+        }
+
+        private ConsumeResult<byte[]?, byte[]?> Record(int user)
+        {
+            var partition = user % 16;
+            var offset = _nextOffset.GetValueOrDefault(partition);
+            _nextOffset[partition] = offset + 1;
+            var pseudonym = Convert.ToHexStringLower(BitConverter.GetBytes((ulong)user * 0x9E3779B97F4A7C15UL)) + "0000000000000000";
+            var item = _random.Next(world.Items);
+            var value = EmbeddedEventCodec.Write(new EmbeddedEvent
+            {
+                EventId = string.Create(CultureInfo.InvariantCulture, $"bench-{_events++}"),
+                User = pseudonym,
+                ItemId = string.Create(CultureInfo.InvariantCulture, $"item-{item}"),
+                Ts = 1_700_000_000_000 + _events,
+                Weight = 1f,
+                ModelVersion = ModelVersion,
+                Embedding = world.Item(item),
+            });
+            return new ConsumeResult<byte[]?, byte[]?>
+            {
+                TopicPartitionOffset = new TopicPartitionOffset("bench-embedded", partition, offset),
+                Message = new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes(pseudonym), Value = value },
+            };
         }
     }
 }

@@ -33,7 +33,8 @@ internal sealed class Pipeline : IAsyncDisposable
     private readonly EmbeddedKafkaCluster? _cluster;
     private readonly ExternalBroker? _externalBroker;
 
-    private Pipeline(EmbeddedKafkaCluster? cluster, ExternalBroker? externalBroker, RedisServerProcess redis, ConnectionMultiplexer connection, EmbeddingService encoder, int partitions, int? fetchWaitMs, int? lingerMs)
+    private Pipeline(EmbeddedKafkaCluster? cluster, ExternalBroker? externalBroker, RedisServerProcess redis, ConnectionMultiplexer connection, EmbeddingService encoder, int partitions, int? fetchWaitMs, int? lingerMs,
+        IReadOnlyDictionary<string, string>? producer, IReadOnlyDictionary<string, string>? consumer)
     {
         _partitions = partitions;
         _cluster = cluster;
@@ -56,6 +57,17 @@ internal sealed class Pipeline : IAsyncDisposable
         if (lingerMs is { } linger)
         {
             Kafka.Producer["linger.ms"] = linger.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        // A variant's own client settings (TopologyVariant) last: they are what it measures.
+        foreach (var (key, value) in producer ?? new Dictionary<string, string>())
+        {
+            Kafka.Producer[key] = value;
+        }
+
+        foreach (var (key, value) in consumer ?? new Dictionary<string, string>())
+        {
+            Kafka.Consumer[key] = value;
         }
     }
 
@@ -86,9 +98,11 @@ internal sealed class Pipeline : IAsyncDisposable
     /// <summary>
     /// Starts the broker (every StreamRec topic with <paramref name="partitions"/> partitions), redis-server
     /// and the encoder; not the stages yet. <paramref name="fetchWaitMs"/> sets every consumer's
-    /// fetch.wait.max.ms (null: librdkafka's default).
+    /// fetch.wait.max.ms (null: librdkafka's default); <paramref name="producer"/> and <paramref name="consumer"/>
+    /// are librdkafka settings of every client the stages and the load generator build, applied last.
     /// </summary>
-    public static async Task<Pipeline> StartAsync(int partitions, string modelPath, int? fetchWaitMs = null, int? lingerMs = null, bool externalBroker = false)
+    public static async Task<Pipeline> StartAsync(int partitions, string modelPath, int? fetchWaitMs = null, int? lingerMs = null, bool externalBroker = false,
+        IReadOnlyDictionary<string, string>? producer = null, IReadOnlyDictionary<string, string>? consumer = null)
     {
         var topics = new TopicNames();
         EmbeddedKafkaCluster? cluster = null;
@@ -113,16 +127,21 @@ internal sealed class Pipeline : IAsyncDisposable
         // admin command to StackExchange.Redis 3.x.
         var connection = await RedisConnector.ConnectAsync(new RedisOptions { Configuration = redis.ConnectionString + ",allowAdmin=true" });
         var encoder = EmbeddingService.Load(new EmbedderOptions { ModelPath = modelPath });
-        return new Pipeline(cluster, external, redis, connection, encoder, partitions, fetchWaitMs, lingerMs);
+        return new Pipeline(cluster, external, redis, connection, encoder, partitions, fetchWaitMs, lingerMs, producer, consumer);
     }
 
     /// <summary>
     /// Starts the four stages (the Embedder with its catalog loop), then publishes <paramref name="films"/>
     /// on the catalog topic and waits until the Embedder has stored them: they are the Recommender's only
     /// candidates (items the events name never are). <paramref name="batchWait"/> replaces every stage's
-    /// micro-batch wait.
+    /// micro-batch wait, <paramref name="batchSize"/> every stage's micro-batch size. <paramref name="fused"/>:
+    /// one consumer of the raw topic whose batches pass in process through the four stages
+    /// (<see cref="FusedProcessor"/>, as <c>streamrec run</c> hosts all stages in one process), instead of
+    /// each stage consuming its own topic. <paramref name="chains"/> fused chains share the raw topic's
+    /// partitions as members of one consumer group, each with its own stage instances (as that many
+    /// processes would), so that the chains' batches are processed in parallel.
     /// </summary>
-    public async Task StartStagesAsync(IReadOnlyList<Movie> films, TimeSpan? batchWait = null)
+    public async Task StartStagesAsync(IReadOnlyList<Movie> films, TimeSpan? batchWait = null, int? batchSize = null, bool fused = false, int chains = 1)
     {
         // One connection shared by the stages, as a `streamrec run` process shares one (RedisConnection).
         var stagesConnection = await RedisConnector.ConnectAsync(new RedisOptions { Configuration = Redis.ConnectionString });
@@ -138,27 +157,40 @@ internal sealed class Pipeline : IAsyncDisposable
             ingest.MaxBatchWait = embedder.MicroBatchWait = drift.MicroBatchWait = recommender.MicroBatchWait = wait;
         }
 
+        if (batchSize is { } size)
+        {
+            ingest.MaxBatchSize = embedder.MicroBatchSize = drift.MicroBatchSize = recommender.MicroBatchSize = size;
+        }
+
         var metrics = Telemetry.Metrics;
         var consumers = Telemetry.Consumers;
         var recommenderMetrics = new RecommenderMetrics(metrics);
-        _stages = new RunningStages(stop =>
-        [
-            new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Raw, GroupId = ingest.GroupId, MaxBatchSize = ingest.MaxBatchSize, MaxBatchWait = ingest.MaxBatchWait },
-                new IngestProcessor(new RawEventValidator(ingest, TimeProvider.System), Pseudonymizer.FromOptions(ingest), Topics, TimeProvider.System),
-                metrics, consumers, Logs).RunAsync(stop),
-            new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Clean, GroupId = embedder.GroupId, MaxBatchSize = embedder.MicroBatchSize, MaxBatchWait = embedder.MicroBatchWait },
-                new EmbedderProcessor(Encoder, Topics, TimeProvider.System, Logs),
-                metrics, consumers, Logs).RunAsync(stop),
+        IngestProcessor Ingest() => new(new RawEventValidator(ingest, TimeProvider.System), Pseudonymizer.FromOptions(ingest), Topics, TimeProvider.System);
+        EmbedderProcessor Embedder() => new(Encoder, Topics, TimeProvider.System, Logs);
+        DriftProcessor Drift() => new(drift, new DriftStateStore(database, drift.StateTimeToLive), new ItemCatalogReader(database), Topics, new DriftMetrics(metrics), TimeProvider.System, Logs);
+        RecommenderProcessor Recommender() => new(ReleaseMaker.ForRedis(recommender, database, TimeProvider.System, Logs, recommenderMetrics), Topics, recommenderMetrics, TimeProvider.System, Logs);
+        Task Catalog(CancellationToken stop) =>
             new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Catalog, GroupId = embedder.CatalogGroupId, MaxBatchSize = embedder.MicroBatchSize, MaxBatchWait = embedder.MicroBatchWait },
                 new CatalogProcessor(Encoder, new ItemCatalogWriter(database, TimeProvider.System), Topics, new EmbedderMetrics(metrics), TimeProvider.System, Logs),
-                metrics, consumers, Logs).RunAsync(stop),
-            new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Embedded, GroupId = drift.GroupId, MaxBatchSize = drift.MicroBatchSize, MaxBatchWait = drift.MicroBatchWait },
-                new DriftProcessor(drift, new DriftStateStore(database, drift.StateTimeToLive), new ItemCatalogReader(database), Topics, new DriftMetrics(metrics), TimeProvider.System, Logs),
-                metrics, consumers, Logs).RunAsync(stop),
-            new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Mutations, GroupId = recommender.GroupId, MaxBatchSize = recommender.MicroBatchSize, MaxBatchWait = recommender.MicroBatchWait },
-                new RecommenderProcessor(ReleaseMaker.ForRedis(recommender, database, TimeProvider.System, Logs, recommenderMetrics), Topics, recommenderMetrics, TimeProvider.System, Logs),
-                metrics, consumers, Logs).RunAsync(stop),
-        ]);
+                metrics, consumers, Logs).RunAsync(stop);
+        Task Chain(CancellationToken stop) =>
+            new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Raw, GroupId = ingest.GroupId, MaxBatchSize = ingest.MaxBatchSize, MaxBatchWait = ingest.MaxBatchWait },
+                new FusedProcessor([new(Ingest(), Topics.Raw), new(Embedder(), Topics.Clean), new(Drift(), Topics.Embedded), new(Recommender(), Topics.Mutations)], Topics, metrics),
+                metrics, consumers, Logs).RunAsync(stop);
+        _stages = fused
+            ? new RunningStages(stop => [.. Enumerable.Range(0, chains).Select(_ => Chain(stop)), Catalog(stop)])
+            : new RunningStages(stop =>
+            [
+                new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Raw, GroupId = ingest.GroupId, MaxBatchSize = ingest.MaxBatchSize, MaxBatchWait = ingest.MaxBatchWait },
+                    Ingest(), metrics, consumers, Logs).RunAsync(stop),
+                new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Clean, GroupId = embedder.GroupId, MaxBatchSize = embedder.MicroBatchSize, MaxBatchWait = embedder.MicroBatchWait },
+                    Embedder(), metrics, consumers, Logs).RunAsync(stop),
+                Catalog(stop),
+                new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Embedded, GroupId = drift.GroupId, MaxBatchSize = drift.MicroBatchSize, MaxBatchWait = drift.MicroBatchWait },
+                    Drift(), metrics, consumers, Logs).RunAsync(stop),
+                new StageLoop(Kafka, new StageLoopOptions { InputTopic = Topics.Mutations, GroupId = recommender.GroupId, MaxBatchSize = recommender.MicroBatchSize, MaxBatchWait = recommender.MicroBatchWait },
+                    Recommender(), metrics, consumers, Logs).RunAsync(stop),
+            ]);
 
         var published = CatalogPublisher.Publish(KafkaClientConfigs.Producer(Kafka), Topics.Catalog, MovieLensCatalog.Items(films), CancellationToken.None);
         if (published.Failed > 0)

@@ -33,6 +33,17 @@ public sealed class KafkaClientConfigsTests
     }
 
     [Fact]
+    public void Consumer_fetches_again_soon_after_its_prefetch_queue_drains_unless_the_operator_says_otherwise()
+    {
+        Assert.Equal(10, KafkaClientConfigs.Consumer(Options, "g").FetchQueueBackoffMs);
+
+        var tuned = KafkaClientConfigs.Consumer(new KafkaOptions { BootstrapServers = "b:9092", Consumer = { ["fetch.queue.backoff.ms"] = "1000" } }, "g");
+        Assert.Equal(1000, tuned.FetchQueueBackoffMs);
+        // librdkafka accepts the default (a name it did not know would fail here).
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(KafkaClientConfigs.Consumer(new KafkaOptions { BootstrapServers = "b:9092" }, "g")).Build();
+    }
+
+    [Fact]
     public void Pass_through_settings_cannot_switch_off_what_correctness_rests_on()
     {
         var options = new KafkaOptions

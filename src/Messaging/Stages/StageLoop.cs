@@ -49,10 +49,38 @@ public sealed partial class StageLoop(
     private bool _failed;
     private bool _closing;
 
+    private static readonly Lock PoolGate = new();
+    private static int _blockingLoops;
+
     /// <summary>Runs until cancelled (then finishes the batch in hand and closes) or until a fatal error (thrown).</summary>
-    public Task RunAsync(CancellationToken stoppingToken) =>
+    public Task RunAsync(CancellationToken stoppingToken)
+    {
+        ReservePoolThread();
         // Consume blocks its thread; keep it off the caller's.
-        Task.Run(() => LoopAsync(stoppingToken), CancellationToken.None);
+        return Task.Run(() => LoopAsync(stoppingToken), CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Consume blocks the pool thread the loop runs on, so every loop takes one of the pool's threads for
+    /// good. With the default minimum (one per core) a process with a few loops left Redis continuations
+    /// queued until the runtime added a thread, about every 500 ms: that was the end-to-end latency tail
+    /// (docs/benchmarks.md, "The latency tail: thread-pool starvation"). Each loop therefore raises the pool's minimum so that the
+    /// loops plus twice the cores (at least 8) stay free for the work. Never lowered: a loop restarted
+    /// after a failure reuses the reserve.
+    /// </summary>
+    private static void ReservePoolThread()
+    {
+        lock (PoolGate)
+        {
+            _blockingLoops++;
+            ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+            var wanted = _blockingLoops + Math.Max(8, 2 * Environment.ProcessorCount);
+            if (workers < wanted)
+            {
+                ThreadPool.SetMinThreads(wanted, completionPorts);
+            }
+        }
+    }
 
     private async Task LoopAsync(CancellationToken stoppingToken)
     {

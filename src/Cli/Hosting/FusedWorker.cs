@@ -106,18 +106,8 @@ public sealed partial class FusedWorker(
             var loops = new List<Task> { new StageLoop(kafka.Value, input, fused, Metrics, consumers, logger).RunAsync(attempt.Token) };
             loops.AddRange(beside.Select(run => run(attempt.Token)));
 
-            // Any loop failing ends the attempt: the others are stopped (each finishes its batch in hand and
-            // closes), and the first failure is what the worker sees.
-            var first = await Task.WhenAny(loops).ConfigureAwait(false);
-            await attempt.CancelAsync().ConfigureAwait(false);
-            try
-            {
-                await Task.WhenAll(loops).ConfigureAwait(false);
-            }
-            catch when (first.IsFaulted)
-            {
-                await first.ConfigureAwait(false); // rethrows the first failure, not a later one
-            }
+            // Any loop failing ends the attempt.
+            await RunTogetherAsync(loops, attempt).ConfigureAwait(false);
         }
         finally
         {

@@ -54,18 +54,8 @@ public sealed class EmbedderWorker(
             loops.Add(CatalogLoop(kafka.Value, options, service, connection.GetDatabase(), embedderMetrics, Metrics, consumers, clock, logger).RunAsync(attempt.Token));
         }
 
-        // Either loop failing ends the attempt: the other is stopped (it finishes its batch in hand and
-        // closes), and the first failure is what the worker sees.
-        var first = await Task.WhenAny(loops).ConfigureAwait(false);
-        await attempt.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await Task.WhenAll(loops).ConfigureAwait(false);
-        }
-        catch when (first.IsFaulted)
-        {
-            await first.ConfigureAwait(false); // rethrows the first failure, not a later one
-        }
+        // Either loop failing ends the attempt.
+        await RunTogetherAsync(loops, attempt).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -114,6 +114,27 @@ public abstract partial class StageWorker : BackgroundService
         }
     }
 
+    /// <summary>
+    /// Runs one attempt's loops together: the first to end (failed, or stopped) ends the attempt. The
+    /// others are stopped through <paramref name="attempt"/> (each finishes its batch in hand and closes),
+    /// and the first failure, not a later one, is what the worker sees.
+    /// </summary>
+    protected static async Task RunTogetherAsync(IReadOnlyList<Task> loops, CancellationTokenSource attempt)
+    {
+        ArgumentNullException.ThrowIfNull(loops);
+        ArgumentNullException.ThrowIfNull(attempt);
+        var first = await Task.WhenAny(loops).ConfigureAwait(false);
+        await attempt.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(loops).ConfigureAwait(false);
+        }
+        catch when (first.IsFaulted)
+        {
+            await first.ConfigureAwait(false); // rethrows the first failure
+        }
+    }
+
     private KeyValuePair<string, object?>[] Tags(string reason) =>
         [new("stage", _stageName), new("reason", reason)];
 

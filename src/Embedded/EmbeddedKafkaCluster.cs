@@ -100,13 +100,27 @@ public sealed class EmbeddedKafkaCluster : IDisposable
     public void SetBrokerUp(int brokerId) =>
         Check(LibrdkafkaMock.BrokerSetUp(Cluster, brokerId), $"set broker {brokerId} up");
 
+    /// <summary>Delays a broker's responses by <paramref name="rttMs"/> (0: none), as a distant broker would.</summary>
+    public void SetBrokerRoundTrip(int brokerId, int rttMs) =>
+        Check(LibrdkafkaMock.BrokerSetRtt(Cluster, brokerId, rttMs), $"set broker {brokerId}'s round trip to {rttMs} ms");
+
     public void SetPartitionLeader(string topic, int partition, int brokerId) =>
         Check(LibrdkafkaMock.PartitionSetLeader(Cluster, topic, partition, brokerId),
             $"move leader of {topic}[{partition}] to broker {brokerId}");
 
     /// <summary>
     /// Makes the next requests of one Kafka API (e.g. 0 = Produce, 1 = Fetch, 8 = OffsetCommit) fail with
-    /// the given errors, in order.
+    /// the given errors, in order, whichever client sends them.
+    /// <para>
+    /// Produce errors meet a limit of the mock: it checks the sequence numbers of a transactional
+    /// producer only, not of an idempotent one. When an injected error fails one produce request and a
+    /// request pipelined behind it on the same partition succeeds, librdkafka takes the failed batch for
+    /// delivered ("implicitly acked by subsequent batch success", as a real broker's sequence check
+    /// entitles it to), and that batch is lost with a successful delivery report. A real broker refuses
+    /// the later batch (OUT_OF_ORDER_SEQUENCE_NUMBER) and both are sent again. Producers that must lose
+    /// nothing through injected produce errors keep one request in flight
+    /// (<c>max.in.flight.requests.per.connection=1</c>).
+    /// </para>
     /// </summary>
     public void PushRequestErrors(short apiKey, params ErrorCode[] errors)
     {

@@ -65,6 +65,8 @@ internal static unsafe class LibrdkafkaMock
 
     public static int BrokerSetUp(IntPtr cluster, int brokerId) => Bound.Value.BrokerSetUp(cluster, brokerId);
 
+    public static int BrokerSetRtt(IntPtr cluster, int brokerId, int rttMs) => Bound.Value.BrokerSetRtt(cluster, brokerId, rttMs);
+
     public static int PartitionSetLeader(IntPtr cluster, string topic, int partition, int brokerId)
     {
         var topicZ = Utf8Z(topic);
@@ -165,6 +167,9 @@ internal static unsafe class LibrdkafkaMock
 
         public delegate* unmanaged<IntPtr, int, int> BrokerSetUp { get; } =
             (delegate* unmanaged<IntPtr, int, int>)Get(handle, "rd_kafka_mock_broker_set_up");
+
+        public delegate* unmanaged<IntPtr, int, int, int> BrokerSetRtt { get; } =
+            (delegate* unmanaged<IntPtr, int, int, int>)Get(handle, "rd_kafka_mock_broker_set_rtt");
 
         public delegate* unmanaged<IntPtr, byte*, int, int, int> PartitionSetLeader { get; } =
             (delegate* unmanaged<IntPtr, byte*, int, int, int>)Get(handle, "rd_kafka_mock_partition_set_leader");

@@ -80,4 +80,47 @@ public sealed class EmbeddedBrokerFaultTests
         var records = KafkaTestClients.ReadToEnd(options, topic, readCommitted: false, TimeSpan.FromSeconds(60));
         Assert.Equal(Enumerable.Range(0, 300).Select(i => $"{i}"), records.Where(r => r.Message.Key == "k").Select(r => r.Message.Value));
     }
+
+    /// <summary>
+    /// A limit of the embedded broker, pinned (docs/platform.md, "What the embedded broker does not do"):
+    /// it does not check an idempotent producer's sequence numbers, so when an injected error fails a
+    /// produce request and the requests pipelined behind it succeed, librdkafka counts the failed batch
+    /// as delivered and it is missing from the log. With one request in flight nothing is lost. The
+    /// broker's 200 ms round trip keeps the five one-record requests in flight together.
+    /// </summary>
+    [Fact]
+    public async Task An_injected_produce_error_loses_a_pipelined_idempotent_batch_unless_one_request_is_in_flight()
+    {
+        using var cluster = new EmbeddedKafkaCluster(brokers: 1);
+        var options = new KafkaOptions
+        {
+            BootstrapServers = cluster.BootstrapServers,
+            Consumer = new Dictionary<string, string>(EmbeddedKafkaCluster.ConsumerSettings, StringComparer.Ordinal),
+        };
+
+        async Task<(int Delivered, int Stored)> SendFiveAsync(string topic, int maxInFlight)
+        {
+            cluster.CreateTopic(topic, partitions: 1);
+            var config = KafkaClientConfigs.Producer(options);
+            config.LingerMs = 0;
+            config.BatchNumMessages = 1; // one record per request
+            config.MaxInFlight = maxInFlight;
+            using var producer = new ProducerBuilder<string, string>(config).Build();
+            await producer.ProduceAsync(topic, new Message<string, string> { Key = "k", Value = "warm-up" }); // metadata, connection
+            cluster.SetBrokerRoundTrip(1, 200);
+            cluster.PushRequestErrors(ProduceApiKey, ErrorCode.NotEnoughReplicas);
+            var deliveries = Enumerable.Range(0, 5).Select(i => producer.ProduceAsync(topic, new Message<string, string> { Key = "k", Value = $"{i}" })).ToList();
+            var delivered = (await Task.WhenAll(deliveries)).Count(d => d.Status == PersistenceStatus.Persisted);
+            cluster.SetBrokerRoundTrip(1, 0);
+            var stored = KafkaTestClients.ReadToEnd(options, topic, readCommitted: false, TimeSpan.FromSeconds(30)).Count(r => r.Message.Value != "warm-up");
+            return (delivered, stored);
+        }
+
+        var pipelined = await SendFiveAsync("pipelined", maxInFlight: 5);
+        Assert.Equal(5, pipelined.Delivered);
+        Assert.True(pipelined.Stored < 5, $"the embedded broker now checks idempotent sequences ({pipelined.Stored} of 5 stored): docs/platform.md and EmbeddedKafkaCluster.PushRequestErrors can drop this limit");
+
+        var oneInFlight = await SendFiveAsync("one-in-flight", maxInFlight: 1);
+        Assert.Equal((5, 5), oneInFlight);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
@@ -86,12 +87,19 @@ internal sealed class FaultRun
     /// </summary>
     public Task StreamAsync(KafkaOptions kafka, StrongBox<int> produced, CancellationToken cancellationToken) => Task.Run(async () =>
     {
-        using var client = new ProducerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Producer(kafka)).Build();
+        using var client = new ProducerBuilder<byte[]?, byte[]?>(ProducerConfig(kafka)).Build();
+        var failures = new ConcurrentQueue<string>();
         foreach (var chunk in Events.Chunk(8))
         {
             foreach (var e in chunk)
             {
-                client.Produce(Topics.Embedded, GenreWorld.Message(e));
+                client.Produce(Topics.Embedded, GenreWorld.Message(e), report =>
+                {
+                    if (report.Error.IsError)
+                    {
+                        failures.Enqueue($"{report.Error.Code}: {report.Error.Reason}");
+                    }
+                });
             }
 
             Interlocked.Add(ref produced.Value, chunk.Length);
@@ -99,11 +107,33 @@ internal sealed class FaultRun
         }
 
         // Outlasts any outage the tests inject; a record not delivered fails the test here.
-        if (client.Flush(TimeSpan.FromSeconds(90)) > 0)
+        if (client.Flush(TimeSpan.FromSeconds(90)) > 0 || !failures.IsEmpty)
         {
-            throw new InvalidOperationException("The test's own producer could not deliver the stream.");
+            throw new InvalidOperationException(
+                $"The test's own producer could not deliver the stream: {failures.Count} delivery error(s): {string.Join("; ", failures.Distinct())}");
         }
     }, cancellationToken);
+
+    /// <summary>
+    /// The product's producer settings with one request in flight per broker, for a test's own producer
+    /// (and, as <see cref="OneRequestInFlight"/>, for a worker) where the embedded broker injects produce
+    /// errors. The mock broker checks the sequence numbers of a transactional producer only, not of an
+    /// idempotent one: when an injected error fails one produce request and the request pipelined behind
+    /// it succeeds, librdkafka takes the failed batch for delivered ("implicitly acked by subsequent batch
+    /// success", as a real broker's sequence check entitles it to) and the batch is lost with a successful
+    /// delivery report. A real broker refuses the later batch (OUT_OF_ORDER_SEQUENCE_NUMBER) and both are
+    /// sent again. One request in flight keeps the injected errors and their retries, without the case the
+    /// mock gets wrong.
+    /// </summary>
+    public static ProducerConfig ProducerConfig(KafkaOptions kafka)
+    {
+        var config = KafkaClientConfigs.Producer(kafka);
+        config.MaxInFlight = 1;
+        return config;
+    }
+
+    /// <summary><see cref="ProducerConfig"/>'s setting for a worker's producers, as a command-line setting.</summary>
+    public const string OneRequestInFlight = "--Kafka:Producer:max.in.flight.requests.per.connection=1";
 
     /// <summary>Whether Redis holds every event of every user (the last life applied the whole stream).</summary>
     public async Task<bool> AllAppliedAsync(IDatabase db)

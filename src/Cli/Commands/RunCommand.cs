@@ -26,7 +26,8 @@ public static class RunCommand
             consumer groups); several stages in one process suit small installations. All four in one
             process run fused (Topology:Mode=auto): one consumer of the raw topic, each batch handed
             through the stages in process, only dead letters, mutations and recommendations produced;
-            Topology:Mode=fused|split chooses (docs/topology.md). Serves /metrics (Prometheus), /healthz
+            Topology:Mode=fused|split chooses, Topology:Chains=N runs N fused chains, one per core at most
+            (docs/topology.md). Serves /metrics (Prometheus), /healthz
             and /readyz on Observability:ListenAddress:Port (0.0.0.0:9400).
 
             {ConfigurationArguments.Help}

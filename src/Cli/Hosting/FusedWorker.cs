@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 using StreamRec.DriftDetector.Stage;
 using StreamRec.Embedder.Embedding;
 using StreamRec.Embedder.Stage;
@@ -44,28 +45,19 @@ public sealed partial class FusedWorker(
         var topics = kafka.Value.Topics;
         var connection = await redis.GetAsync(stoppingToken).ConfigureAwait(false);
         var database = connection.GetDatabase();
-        var links = new List<FusedLink>();
-        StageLoopOptions? input = null;
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var beside = new List<Func<CancellationToken, Task>>();
         EmbeddingService? encoder = null;
         BillboardParts? billboard = null;
         try
         {
-            if (stages.Ingest)
-            {
-                var options = Options<IngestOptions>();
-                links.Add(new FusedLink(IngestWorker.CreateProcessor(options, topics, clock), topics.Raw));
-                input ??= new StageLoopOptions { InputTopic = topics.Raw, GroupId = options.GroupId, MaxBatchSize = options.MaxBatchSize, MaxBatchWait = options.MaxBatchWait };
-            }
-
+            // What the chains share: the encoder (thread-safe, as the split Embedder's catalog loop and stage
+            // loop share it), the catalog loop and the billboard's releases.
             if (stages.Embed)
             {
                 var options = Options<EmbedderOptions>();
                 var embedderMetrics = services.GetRequiredService<EmbedderMetrics>();
                 encoder = EmbeddingService.Load(options, logger, embedderMetrics);
-                links.Add(new FusedLink(new EmbedderProcessor(encoder, topics, clock, logger), topics.Clean));
-                input ??= new StageLoopOptions { InputTopic = topics.Clean, GroupId = options.GroupId, MaxBatchSize = options.MicroBatchSize, MaxBatchWait = options.MicroBatchWait };
                 if (options.ConsumeCatalog)
                 {
                     var catalog = EmbedderWorker.CatalogLoop(kafka.Value, options, encoder, database, embedderMetrics, Metrics, consumers, clock, logger);
@@ -73,37 +65,26 @@ public sealed partial class FusedWorker(
                 }
             }
 
-            if (stages.Drift)
+            if (stages.Recommend && Options<RecommenderOptions>() is { Billboard.Enabled: true } recommender)
             {
-                var options = Options<DriftDetectorOptions>();
-                links.Add(new FusedLink(
-                    DriftDetectorWorker.CreateProcessor(options, database, topics, services.GetRequiredService<DriftMetrics>(), clock, logger, redis.ReplicaWait(connection)), topics.Embedded));
-                input ??= new StageLoopOptions { InputTopic = topics.Embedded, GroupId = options.GroupId, MaxBatchSize = options.MicroBatchSize, MaxBatchWait = options.MicroBatchWait };
+                // A fused recommend stage always follows the DriftDetector, so the embedded events are in the chain.
+                billboard = BillboardParts.Create(recommender.Billboard, database, kafka.Value, services.GetRequiredService<RecommenderMetrics>(), clock, logger);
+                var releaser = billboard.Releaser;
+                beside.Add(token => releaser.RunAsync(clock, token));
             }
 
-            if (stages.Recommend)
+            var loops = new List<Task>();
+            for (var chain = 0; chain < plan.Chains; chain++)
             {
-                var options = Options<RecommenderOptions>();
-                var recommenderMetrics = services.GetRequiredService<RecommenderMetrics>();
-                if (options.Billboard.Enabled)
+                var (fused, input) = Chain(chain, database, connection, encoder, billboard);
+                if (chain == 0)
                 {
-                    // A fused recommend stage always follows the DriftDetector, so the embedded events are in the chain.
-                    billboard = BillboardParts.Create(options.Billboard, database, kafka.Value, recommenderMetrics, clock, logger);
-                    links.Add(new FusedLink(billboard.Processor, topics.Embedded));
-                    var releaser = billboard.Releaser;
-                    beside.Add(token => releaser.RunAsync(clock, token));
+                    LogFusedStarted(logger, stages.ToString(), plan.Chains, fused.InputTopic, input.GroupId, fused.UnwrittenTopics.Count == 0 ? "none" : string.Join(", ", fused.UnwrittenTopics));
                 }
 
-                if (options.Trigger == RecommenderOptions.MutationTrigger)
-                {
-                    links.Add(new FusedLink(RecommenderWorker.CreateProcessor(options, database, topics, recommenderMetrics, clock, logger, redis.ReplicaWait(connection)), topics.Mutations));
-                }
+                loops.Add(new StageLoop(kafka.Value, input, fused, Metrics, consumers, logger).RunAsync(attempt.Token));
             }
 
-            // Without the recommend stage here, a billboard in another process reads the embedded topic.
-            var fused = new FusedProcessor(links, topics, Metrics, plan.WriteIntermediateTopics, writeEmbeddedTopic: !stages.Recommend && BillboardElsewhere());
-            LogFusedStarted(logger, stages.ToString(), fused.InputTopic, input!.GroupId, fused.UnwrittenTopics.Count == 0 ? "none" : string.Join(", ", fused.UnwrittenTopics));
-            var loops = new List<Task> { new StageLoop(kafka.Value, input, fused, Metrics, consumers, logger).RunAsync(attempt.Token) };
             loops.AddRange(beside.Select(run => run(attempt.Token)));
 
             // Any loop failing ends the attempt.
@@ -116,6 +97,55 @@ public sealed partial class FusedWorker(
         }
     }
 
+    /// <summary>One chain: its own stages, each built as its worker builds it, and the options of the loop that feeds it.</summary>
+    private (FusedProcessor Processor, StageLoopOptions Input) Chain(
+        int index, IDatabase database, IConnectionMultiplexer connection, EmbeddingService? encoder, BillboardParts? billboard)
+    {
+        var stages = plan.Fused;
+        var topics = kafka.Value.Topics;
+        var links = new List<FusedLink>();
+        StageLoopOptions? input = null;
+        if (stages.Ingest)
+        {
+            var options = Options<IngestOptions>();
+            links.Add(new FusedLink(IngestWorker.CreateProcessor(options, topics, clock), topics.Raw));
+            input ??= new StageLoopOptions { InputTopic = topics.Raw, GroupId = options.GroupId, MaxBatchSize = options.MaxBatchSize, MaxBatchWait = options.MaxBatchWait };
+        }
+
+        if (stages.Embed)
+        {
+            var options = Options<EmbedderOptions>();
+            links.Add(new FusedLink(new EmbedderProcessor(encoder!, topics, clock, logger), topics.Clean));
+            input ??= new StageLoopOptions { InputTopic = topics.Clean, GroupId = options.GroupId, MaxBatchSize = options.MicroBatchSize, MaxBatchWait = options.MicroBatchWait };
+        }
+
+        if (stages.Drift)
+        {
+            var options = Options<DriftDetectorOptions>();
+            links.Add(new FusedLink(
+                DriftDetectorWorker.CreateProcessor(options, database, topics, services.GetRequiredService<DriftMetrics>(), clock, logger, redis.ReplicaWait(connection)), topics.Embedded));
+            input ??= new StageLoopOptions { InputTopic = topics.Embedded, GroupId = options.GroupId, MaxBatchSize = options.MicroBatchSize, MaxBatchWait = options.MicroBatchWait };
+        }
+
+        if (stages.Recommend)
+        {
+            var options = Options<RecommenderOptions>();
+            if (billboard is not null)
+            {
+                links.Add(new FusedLink(index == 0 ? billboard.Processor : billboard.NewProcessor(), topics.Embedded));
+            }
+
+            if (options.Trigger == RecommenderOptions.MutationTrigger)
+            {
+                links.Add(new FusedLink(RecommenderWorker.CreateProcessor(
+                    options, database, topics, services.GetRequiredService<RecommenderMetrics>(), clock, logger, redis.ReplicaWait(connection)), topics.Mutations));
+            }
+        }
+
+        // Without the recommend stage here, a billboard in another process reads the embedded topic.
+        return (new FusedProcessor(links, topics, Metrics, plan.WriteIntermediateTopics, writeEmbeddedTopic: !stages.Recommend && BillboardElsewhere()), input!);
+    }
+
     private T Options<T>()
         where T : class => services.GetRequiredService<IOptions<T>>().Value;
 
@@ -125,6 +155,6 @@ public sealed partial class FusedWorker(
             $"{RecommenderOptions.SectionName}:{nameof(RecommenderOptions.Billboard)}:{nameof(BillboardOptions.Enabled)}"], out var enabled) || enabled;
 
     [LoggerMessage(EventId = 112, Level = LogLevel.Information,
-        Message = "Stages {Stages} fused: one consumer of {Topic} as group {Group}, records handed on in process; topics not written: {Unwritten}")]
-    private static partial void LogFusedStarted(ILogger logger, string stages, string topic, string group, string unwritten);
+        Message = "Stages {Stages} fused in {Chains} chain(s): each one consumer of {Topic} as group {Group}, records handed on in process; topics not written: {Unwritten}")]
+    private static partial void LogFusedStarted(ILogger logger, string stages, int chains, string topic, string group, string unwritten);
 }

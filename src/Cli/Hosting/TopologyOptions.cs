@@ -26,4 +26,16 @@ public sealed class TopologyOptions
     /// auditing and debugging (each costs a produce per event). Off by default.
     /// </summary>
     public bool WriteIntermediateTopics { get; set; }
+
+    /// <summary>The most <see cref="Chains"/> one process may run.</summary>
+    public const int MaxChains = 64;
+
+    /// <summary>
+    /// In fused mode, how many chains the process runs (1 by default), like Kafka Streams' stream threads:
+    /// each has its own consumer in the first stage's group and its own stages, so the group spreads the
+    /// partitions over the chains, and one chain works while another waits on Redis or the broker. The
+    /// catalog loop, the billboard's releases and the encoder are shared. Useful up to about the cores of
+    /// the node; chains beyond the input topic's partitions stand by with nothing assigned.
+    /// </summary>
+    public int Chains { get; set; } = 1;
 }

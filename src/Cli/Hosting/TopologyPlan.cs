@@ -4,7 +4,7 @@ namespace StreamRec.Cli.Hosting;
 /// Which of a process's stages run fused (one consumer, records handed on in process) and which run split
 /// (each its own consumer), from <see cref="TopologyOptions.Mode"/> and the stages chosen.
 /// </summary>
-public sealed record TopologyPlan(StageSelection Fused, bool WriteIntermediateTopics)
+public sealed record TopologyPlan(StageSelection Fused, bool WriteIntermediateTopics, int Chains = 1)
 {
     private static readonly StageSelection None = new(false, false, false, false);
 
@@ -36,6 +36,6 @@ public sealed record TopologyPlan(StageSelection Fused, bool WriteIntermediateTo
             fuse = false;
         }
 
-        return new TopologyPlan(fuse ? stages : None, options.WriteIntermediateTopics);
+        return new TopologyPlan(fuse ? stages : None, options.WriteIntermediateTopics, fuse ? options.Chains : 1);
     }
 }

@@ -15,12 +15,14 @@ namespace StreamRec.Recommender.Billboard;
 public sealed class BillboardParts : IDisposable
 {
     private readonly IProducer<byte[]?, byte[]?> _producer;
+    private readonly Func<BillboardProcessor> _newProcessor;
 
-    private BillboardParts(IProducer<byte[]?, byte[]?> producer, BillboardReleaser releaser, BillboardProcessor processor)
+    private BillboardParts(IProducer<byte[]?, byte[]?> producer, BillboardReleaser releaser, Func<BillboardProcessor> newProcessor)
     {
         _producer = producer;
+        _newProcessor = newProcessor;
         Releaser = releaser;
-        Processor = processor;
+        Processor = newProcessor();
     }
 
     public BillboardReleaser Releaser { get; }
@@ -39,8 +41,11 @@ public sealed class BillboardParts : IDisposable
         metrics.StartBillboard(releaser.Guarantee.EpsilonPerWindow);
         Log.BillboardStarted(logger, releaser.Guarantee.EpsilonPerWindow, options.Window, options.ReleasesPerWindow, options.MaxItemsPerUser, options.Clusters,
             releaser.Accountant.NodeScale);
-        return new BillboardParts(producer, releaser, new BillboardProcessor(store, releaser.Windows, metrics, clock, logger));
+        return new BillboardParts(producer, releaser, () => new BillboardProcessor(store, releaser.Windows, metrics, clock, logger));
     }
+
+    /// <summary>Another counting half on the same store and windows, for another fused chain of the process.</summary>
+    public BillboardProcessor NewProcessor() => _newProcessor();
 
     public void Dispose() => _producer.Dispose();
 }

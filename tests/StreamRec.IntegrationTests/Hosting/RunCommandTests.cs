@@ -59,7 +59,7 @@ public sealed class RunCommandTests(KafkaFixture kafka)
         worker.Process.Terminate();
         await worker.Process.WaitForExitAsync(TimeSpan.FromSeconds(60));
         Assert.True(worker.Process.ExitCode == 0, $"exit {worker.Process.ExitCode}\n{worker.Process.StandardOutput}\n{worker.Process.StandardError}");
-        Assert.Contains("Stages ingest,embed,drift,recommend fused: one consumer of " + WorkerProcess.Topics(prefix).Raw, worker.Process.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Stages ingest,embed,drift,recommend fused in 1 chain(s): each one consumer of " + WorkerProcess.Topics(prefix).Raw, worker.Process.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("Stage fused stopped", worker.Process.StandardOutput, StringComparison.Ordinal);
     }
 
@@ -173,6 +173,7 @@ public sealed class RunCommandTests(KafkaFixture kafka)
     [InlineData("--Observability:Port=70000", "Observability:Port")]
     [InlineData("--Kafak:BootstrapServers=x:1", "Kafak")]
     [InlineData("--Topology:Mode=fuse", "Topology:Mode")]
+    [InlineData("--Topology:Chains=0", "Topology:Chains")]
     [InlineData("--Topology:Mode=fused", "Topology:Mode")] // ingest,drift,recommend: nothing hands Ingest's records to the DriftDetector
     public async Task Invalid_configuration_stops_the_process_with_exit_code_2_naming_the_key(string setting, string key)
     {

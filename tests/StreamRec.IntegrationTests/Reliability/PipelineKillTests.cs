@@ -25,7 +25,8 @@ namespace StreamRec.IntegrationTests.Reliability;
 /// each its own process; twelve times a stage (or all four at once: 18 processes in all) is killed;</item>
 /// <item>fused: one <c>streamrec run --stages ingest,embed,drift,recommend</c> process (one consumer of
 /// the raw topic, the stages in process), killed twelve times; it also writes the intermediate topics
-/// (<c>Topology:WriteIntermediateTopics</c>) so that the copies its replays make can be counted.</item>
+/// (<c>Topology:WriteIntermediateTopics</c>) so that the copies its replays make can be counted. Also
+/// with two chains in the process (<c>Topology:Chains</c>), each holding part of the raw partitions.</item>
 /// </list>
 /// Each kill is a SIGKILL at a random moment of the process's life, and the process is started again.
 /// Every stage is at-least-once, so the kills leave copies on the topics; the end result must still be
@@ -36,9 +37,10 @@ namespace StreamRec.IntegrationTests.Reliability;
 public sealed class PipelineKillTests(KafkaFixture kafka, RedisServerFixture redis, ITestOutputHelper output) : IClassFixture<RedisServerFixture>
 {
     [Theory]
-    [InlineData("split")]
-    [InlineData("fused")]
-    public async Task Twelve_kill_9s_of_the_stage_processes_leave_one_application_per_event_one_id_per_mutation_and_one_charge_per_release(string topology)
+    [InlineData("split", 1)]
+    [InlineData("fused", 1)]
+    [InlineData("fused", 2)]
+    public async Task Twelve_kill_9s_of_the_stage_processes_leave_one_application_per_event_one_id_per_mutation_and_one_charge_per_release(string topology, int chains)
     {
         var fused = topology == "fused";
         string[] processes = fused ? ["ingest,embed,drift,recommend"] : ["ingest", "embed", "drift", "recommend"];
@@ -98,7 +100,7 @@ public sealed class PipelineKillTests(KafkaFixture kafka, RedisServerFixture red
             "--Recommender:BudgetCap=1000", "--Recommender:CatalogRefreshInterval=00:00:01", "--Recommender:TopK=5",
             // Strict mode: the ledger's one charge per mutation is part of what a kill must not break.
             "--Recommender:Privacy:Mode=strict",
-            $"--Topology:Mode={topology}", "--Topology:WriteIntermediateTopics=true");
+            $"--Topology:Mode={topology}", "--Topology:WriteIntermediateTopics=true", $"--Topology:Chains={chains}");
 
         var workers = processes.ToDictionary(s => s, Start);
         var random = new Random(23);
@@ -165,6 +167,10 @@ public sealed class PipelineKillTests(KafkaFixture kafka, RedisServerFixture red
                 worker.Process.Terminate();
                 await worker.Process.WaitForExitAsync(TimeSpan.FromSeconds(60));
                 Assert.True(worker.Process.ExitCode == 0, $"{stage} stopped with exit code {worker.Process.ExitCode}\n{worker.Process.StandardOutput}");
+                if (fused)
+                {
+                    Assert.Contains($"fused in {chains} chain(s)", worker.Process.StandardOutput, StringComparison.Ordinal);
+                }
             }
         }
         finally

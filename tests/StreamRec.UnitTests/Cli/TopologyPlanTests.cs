@@ -51,4 +51,32 @@ public sealed class TopologyPlanTests
             Assert.StartsWith("Topology:Mode is", result.FailureMessage, StringComparison.Ordinal);
         }
     }
+
+    [Theory]
+    [InlineData(1, true)]
+    [InlineData(4, true)]
+    [InlineData(TopologyOptions.MaxChains, true)]
+    [InlineData(0, false)]
+    [InlineData(TopologyOptions.MaxChains + 1, false)]
+    public void The_chains_are_validated_and_a_wrong_count_names_the_key(int chains, bool valid)
+    {
+        var result = new TopologyOptionsValidator().Validate(null, new TopologyOptions { Chains = chains });
+
+        Assert.Equal(valid, result.Succeeded);
+        if (!valid)
+        {
+            Assert.StartsWith("Topology:Chains is", result.FailureMessage, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("auto", "ingest,embed,drift,recommend", 3)]
+    [InlineData("split", "ingest,embed,drift,recommend", 1)]
+    [InlineData("auto", "drift,recommend", 1)]
+    public void Chains_apply_to_fused_stages_only(string mode, string stages, int chains)
+    {
+        var plan = TopologyPlan.For(new TopologyOptions { Mode = mode, Chains = 3 }, StageSelection.Parse(stages), out _);
+
+        Assert.Equal(chains, plan.Chains);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -93,6 +94,9 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
 
     public IReadOnlyCollection<string> DeadLetterReasons => [InvalidEmbeddedEvent];
 
+    /// <summary>The Embedder's event, handed over in a fused chain, is taken as it is instead of being decoded again.</summary>
+    public bool ReadsPayloads => true;
+
     /// <summary>Users whose state is cached now (for tests and diagnostics).</summary>
     public int CachedUsers => _users.Count;
 
@@ -108,7 +112,8 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
         var events = new List<(ConsumeResult<byte[]?, byte[]?> Record, EmbeddedEvent Event)>(batch.Count);
         foreach (var record in batch)
         {
-            if (EmbeddedEventCodec.TryRead(record.Message.Value, out var embedded, out var error))
+            var handed = (record as HandedOnRecord)?.Payload as EmbeddedEvent;
+            if (handed is not null ? Accept(handed, out var embedded, out var error) : EmbeddedEventCodec.TryRead(record.Message.Value, out embedded, out error))
             {
                 if (Encoding.UTF8.GetByteCount(embedded.ModelVersion) > DriftStateRecord.MaxModelVersionBytes)
                 {
@@ -126,7 +131,8 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
                 }
             }
 
-            outputs.Add(_deadLetters.Reject(record, InvalidEmbeddedEvent, error));
+            // An event handed over without its record is dead-lettered as the record the Embedder would have written.
+            outputs.Add(_deadLetters.Reject(handed is not null && record.Message.Value is null ? Written((HandedOnRecord)record, handed) : record, InvalidEmbeddedEvent, error));
         }
 
         var loaded = await LoadMissingUsersAsync(events).ConfigureAwait(false);
@@ -263,6 +269,21 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
         var dropped = _users.Count;
         _users.Clear();
         Log.CacheDropped(_logger, partitions.Count, "lost", dropped);
+    }
+
+    /// <summary>An event handed over as an object: its record, written, would always decode (the Embedder checked it).</summary>
+    private static bool Accept(
+        EmbeddedEvent handed, [NotNullWhen(true)] out EmbeddedEvent? embedded, [NotNullWhen(false)] out string? error)
+    {
+        embedded = handed;
+        error = null;
+        return true;
+    }
+
+    private static ConsumeResult<byte[]?, byte[]?> Written(HandedOnRecord record, EmbeddedEvent embedded)
+    {
+        var message = PipelineMessages.Embedded(embedded, record.Message.Timestamp);
+        return record.WithValue(message.Key, message.Value);
     }
 
     /// <summary>

@@ -76,6 +76,19 @@ public sealed class FusedProcessor : IStatefulBatchProcessor
             }
         }
 
+        // A topic whose every reader in the chain takes payloads is handed on as objects, not re-parsed;
+        // its values are left out altogether when it is not written either.
+        foreach (var topic in _handedOn)
+        {
+            if (_links.Skip(1).Where(l => l.InputTopic == topic).All(l => l.Processor.ReadsPayloads))
+            {
+                foreach (var link in _links)
+                {
+                    link.Processor.HandOnPayloads(topic, written: !_unwritten.Contains(topic));
+                }
+            }
+        }
+
         // Exported at zero from the start, as a split stage's loop does: a dashboard shows 0 rather than no data.
         for (var i = 0; i < _links.Length; i++)
         {
@@ -194,15 +207,23 @@ public sealed class FusedProcessor : IStatefulBatchProcessor
     }
 
     /// <summary>
-    /// An output as the next stage's input record: at the position of the input it answers (the chain's
-    /// input topic, partition and offset), or, for a stage whose outputs do not answer its inputs one for
-    /// one, at no position (no later stage uses one: the Recommender keys everything by mutation id).
+    /// An output as the next stage's input record, with its payload: at the position of the input it
+    /// answers (the chain's input topic, partition and offset), or, for a stage whose outputs do not
+    /// answer its inputs one for one, at no position (no later stage uses one: the Recommender keys
+    /// everything by mutation id).
     /// </summary>
-    private static ConsumeResult<byte[]?, byte[]?> HandedOn(OutgoingRecord output, ConsumeResult<byte[]?, byte[]?>? source) => new()
-    {
-        TopicPartitionOffset = source?.TopicPartitionOffset ?? new TopicPartitionOffset(output.Topic, Partition.Any, Offset.Unset),
-        Message = output.Message,
-    };
+    private static HandedOnRecord HandedOn(OutgoingRecord output, ConsumeResult<byte[]?, byte[]?>? source) => source is null
+        ? new HandedOnRecord { Topic = output.Topic, Partition = Partition.Any, Offset = Offset.Unset, Message = output.Message, Payload = output.Payload }
+        : new HandedOnRecord
+        {
+            // Field by field: the TopicPartitionOffset getter allocates a new one each time.
+            Topic = source.Topic,
+            Partition = source.Partition,
+            Offset = source.Offset,
+            LeaderEpoch = source.LeaderEpoch,
+            Message = output.Message,
+            Payload = output.Payload,
+        };
 
     /// <summary>What one stage did with one batch, counted when the batch completes.</summary>
     private struct LinkCounts

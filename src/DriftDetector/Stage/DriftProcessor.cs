@@ -143,7 +143,7 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
         foreach (var (record, embedded) in events)
         {
             var user = _users[embedded.User];
-            var partition = PositionPartition(record.TopicPartition);
+            var partition = PositionPartitionOf(record.Topic, record.Partition.Value);
             if ((user.Partition == partition && record.Offset.Value <= user.Offset) || IsUpstreamCopy(embedded.Origin, user.Origin))
             {
                 replayed++;
@@ -410,8 +410,11 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
     public int PositionPartition(TopicPartition partition)
     {
         ArgumentNullException.ThrowIfNull(partition);
-        return partition.Topic == _topics.Raw ? RawPositionPartition(partition.Partition.Value) : partition.Partition.Value;
+        return PositionPartitionOf(partition.Topic, partition.Partition.Value);
     }
+
+    // Without a TopicPartition: a record's TopicPartition getter allocates one on every call.
+    private int PositionPartitionOf(string topic, int partition) => topic == _topics.Raw ? RawPositionPartition(partition) : partition;
 
     /// <summary>How a raw-topic partition is kept in a user's state (<see cref="PositionPartition"/>).</summary>
     public static int RawPositionPartition(int rawPartition) => -2 - rawPartition;

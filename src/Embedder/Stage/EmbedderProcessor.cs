@@ -44,6 +44,13 @@ public sealed class EmbedderProcessor : IBatchProcessor
     /// <summary>Whether the embedded records are written (false: handed on as objects only, never encoded).</summary>
     private bool _encode = true;
 
+    /// <summary>
+    /// The embeddings of the last batch, which its payloads alias (an <see cref="EmbeddedEvent"/>'s
+    /// embedding may alias its writer's buffer). The chain's later stages read them before this stage is
+    /// given its next batch, which reuses the buffer: no copy and no array per event.
+    /// </summary>
+    private float[] _handedEmbeddings = [];
+
     public EmbedderProcessor(EmbeddingService embedder, TopicNames topics, TimeProvider clock, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(embedder);
@@ -100,7 +107,12 @@ public sealed class EmbedderProcessor : IBatchProcessor
         if (events.Count > 0)
         {
             var d = _embedder.Dimension;
-            var embeddings = ArrayPool<float>.Shared.Rent(events.Count * d);
+            if (_payloads && _handedEmbeddings.Length < events.Count * d)
+            {
+                _handedEmbeddings = new float[events.Count * d];
+            }
+
+            var embeddings = _payloads ? _handedEmbeddings : ArrayPool<float>.Shared.Rent(events.Count * d);
             try
             {
                 var items = events.ConvertAll(e => new ItemAttributes(e.Event.ItemId, e.Event.Title, e.Event.Categories, e.Event.Tags));
@@ -115,7 +127,10 @@ public sealed class EmbedderProcessor : IBatchProcessor
             }
             finally
             {
-                ArrayPool<float>.Shared.Return(embeddings);
+                if (!_payloads)
+                {
+                    ArrayPool<float>.Shared.Return(embeddings);
+                }
             }
         }
 
@@ -132,8 +147,7 @@ public sealed class EmbedderProcessor : IBatchProcessor
             Ts = cleanEvent.Ts,
             Weight = cleanEvent.Weight,
             ModelVersion = _embedder.ModelVersion,
-            // A payload outlives the batch's pooled buffer, so it gets a copy of its own.
-            Embedding = _payloads ? embedding.ToArray() : embedding,
+            Embedding = embedding,
             Origin = cleanEvent.Origin,
         };
 

@@ -13,7 +13,11 @@ public sealed record FusedLink(IBatchProcessor Processor, string InputTopic);
 /// what somebody else reads: dead letters, mutations, recommendations, and any topic no stage of the
 /// chain reads. The clean and embedded topics are not written unless
 /// <c>writeIntermediateTopics</c> asks for them (for auditing and debugging), or, for the embedded
-/// topic alone, <c>writeEmbeddedTopic</c> (a billboard in another process reads it).
+/// topic alone, <c>writeEmbeddedTopic</c> (a billboard in another process reads it). Where every stage
+/// of the chain reading a topic takes payloads (<see cref="IBatchProcessor.ReadsPayloads"/>), a record
+/// is handed on with the typed event its stage made (<see cref="HandedOnRecord"/>), so the next stage
+/// does not parse what the previous one encoded, and a topic that is not written is not encoded at all
+/// (<see cref="IBatchProcessor.HandOnPayloads"/>); what is written is byte for byte what split writes.
 /// <para>
 /// Effects are those of the split topology. <see cref="StageLoop"/> stores the input offsets only after
 /// every output of the batch is acknowledged and every stateful stage (the DriftDetector) has written

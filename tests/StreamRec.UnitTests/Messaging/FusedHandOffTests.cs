@@ -138,6 +138,22 @@ public sealed class FusedHandOffTests : IDisposable
     }
 
     [Fact]
+    public async Task Values_are_left_out_only_when_every_stage_reading_the_topic_takes_payloads()
+    {
+        // The DriftDetector and a billboard both read the embedded events; here the second one reads only bytes.
+        var (_, splitEmbedded) = await SplitAsync();
+        var objects = new RecordingStage(readsPayloads: true);
+        var bytes = new RecordingStage(readsPayloads: false);
+        var fused = new FusedProcessor(
+            [new(Ingest(), _topics.Raw), new(Embedder(), _topics.Clean), new(objects, _topics.Embedded), new(bytes, _topics.Embedded)], _topics, _telemetry.Metrics);
+
+        await fused.ProcessAsync(RawBatch(), CancellationToken.None);
+
+        Assert.Equal(splitEmbedded.Select(o => Hex(o.Message.Value)), bytes.Seen.Select(r => Hex(r.Message.Value)));
+        Assert.Equal(splitEmbedded.Select(o => Hex(o.Message.Value)), objects.Seen.Select(r => Hex(r.Message.Value)));
+    }
+
+    [Fact]
     public async Task A_handed_over_clean_event_that_fails_the_checks_is_dead_lettered_as_its_record_with_the_detail_of_split()
     {
         var bad = new CleanEvent { EventId = "e", User = "u", ItemId = "", Type = "click", Weight = 1, Ts = 1, Origin = new EventOrigin(2, 9) };

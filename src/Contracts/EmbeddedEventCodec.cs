@@ -122,6 +122,35 @@ public static class EmbeddedEventCodec
         return position;
     }
 
+    /// <summary>
+    /// Checks that <paramref name="value"/> can be written, as <see cref="Write(EmbeddedEvent, Span{byte})"/>
+    /// does, without writing it: for an event handed on in process and written nowhere, which must fail
+    /// where its record would.
+    /// </summary>
+    /// <exception cref="ArgumentException">As <see cref="Write(EmbeddedEvent, Span{byte})"/>, with the same messages.</exception>
+    public static void Validate(EmbeddedEvent value)
+    {
+        GetByteCount(value);
+        if (!float.IsFinite(value.Weight))
+        {
+            throw new ArgumentException($"Weight must be finite, not {value.Weight}.", nameof(value));
+        }
+
+        if (value.Origin is { Partition: < 0 } or { Offset: < 0 })
+        {
+            throw new ArgumentException($"An origin's partition and offset are >= 0, not {value.Origin.Partition} and {value.Origin.Offset}.", nameof(value));
+        }
+
+        var embedding = value.Embedding.Span;
+        for (var i = 0; i < embedding.Length; i++)
+        {
+            if (!float.IsFinite(embedding[i]))
+            {
+                throw new ArgumentException($"Embedding value {i} is {embedding[i]}; every value must be finite.", nameof(value));
+            }
+        }
+    }
+
     /// <summary>Reads a record; on failure says why in <paramref name="error"/> (no field values in it).</summary>
     public static bool TryRead(
         ReadOnlySpan<byte> record,

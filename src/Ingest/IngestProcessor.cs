@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using Confluent.Kafka;
 using StreamRec.Contracts;
 using StreamRec.Messaging;
@@ -18,11 +16,23 @@ public sealed class IngestProcessor(RawEventValidator validator, Pseudonymizer p
 {
     public const string Stage = "ingest";
 
+    /// <summary>Whether the clean records are written (false: a fused chain hands them on as objects only).</summary>
+    private bool _encodeClean = true;
+
     public string StageName => Stage;
 
     public IReadOnlyCollection<string> DeadLetterReasons => RejectionReasons.All;
 
     public bool OutputsMatchInputs => true;
+
+    /// <summary>The clean event always travels as <see cref="OutgoingRecord.Payload"/>; unwritten, it is not serialised at all.</summary>
+    public void HandOnPayloads(string topic, bool written)
+    {
+        if (topic == topics.Clean)
+        {
+            _encodeClean = written;
+        }
+    }
 
     public ValueTask<IReadOnlyList<OutgoingRecord>> ProcessAsync(IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> batch, CancellationToken cancellationToken)
     {
@@ -62,12 +72,11 @@ public sealed class IngestProcessor(RawEventValidator validator, Pseudonymizer p
             Tags = validated.Tags,
             Origin = new EventOrigin(source.Partition.Value, source.Offset.Value),
         };
-        return new OutgoingRecord(topics.Clean, new Message<byte[]?, byte[]?>
+        // The producer's timestamp is kept; its headers are not (they could carry identifying data).
+        return new OutgoingRecord(
+            topics.Clean, _encodeClean ? PipelineMessages.Clean(clean, source.Message.Timestamp) : new Message<byte[]?, byte[]?> { Timestamp = source.Message.Timestamp })
         {
-            Key = Encoding.UTF8.GetBytes(user),
-            Value = JsonSerializer.SerializeToUtf8Bytes(clean, ContractsJsonContext.Default.CleanEvent),
-            // The producer's timestamp is kept; its headers are not (they could carry identifying data).
-            Timestamp = source.Message.Timestamp,
-        });
+            Payload = clean,
+        };
     }
 }

@@ -57,7 +57,7 @@ public sealed class RawEventValidator(IngestOptions options, TimeProvider clock)
 
         // ts is read as any JSON value (it may be a number or a string), so the deserialiser cannot catch
         // a boolean, an object or a list there: the same reason and detail as any other field's wrong type.
-        if (document.Ts is { ValueKind: not (JsonValueKind.Number or JsonValueKind.String or JsonValueKind.Null) })
+        if (document.Ts is { Kind: not (JsonValueKind.Number or JsonValueKind.String or JsonValueKind.Null) })
         {
             return ValidationResult.Reject(RejectionReasons.WrongType, WrongTypeDetail("ts"));
         }
@@ -126,13 +126,12 @@ public sealed class RawEventValidator(IngestOptions options, TimeProvider clock)
             return ValidationResult.Reject(RejectionReasons.UnsupportedSchemaVersion, $"schema_version {version} is not supported (this build reads {RawEvent.CurrentSchemaVersion})");
         }
 
-        string?[] required = [d.EventId, d.UserId, d.ItemId, d.Type, d.Ts is null || d.Ts.Value.ValueKind == JsonValueKind.Null ? null : "ts"];
-        for (var i = 0; i < required.Length; i++)
+        // The first missing field in RequiredFields' order, without an array per event.
+        var missing = d.EventId is null ? 0 : d.UserId is null ? 1 : d.ItemId is null ? 2 : d.Type is null ? 3
+            : d.Ts is null || d.Ts.Value.Kind == JsonValueKind.Null ? 4 : -1;
+        if (missing >= 0)
         {
-            if (required[i] is null)
-            {
-                return ValidationResult.Reject(RejectionReasons.MissingField, $"required field '{RequiredFields[i]}' is missing or null");
-            }
+            return ValidationResult.Reject(RejectionReasons.MissingField, $"required field '{RequiredFields[missing]}' is missing or null");
         }
 
         if ((CheckId("event_id", d.EventId!) ?? CheckId("user_id", d.UserId!) ?? CheckId("item_id", d.ItemId!)) is { } idError)
@@ -235,14 +234,14 @@ public sealed class RawEventValidator(IngestOptions options, TimeProvider clock)
     }
 
     /// <summary>Epoch milliseconds from an integer number or an RFC 3339 string with Z or an offset.</summary>
-    internal static long? ParseTimestamp(JsonElement ts)
+    internal static long? ParseTimestamp(RawTimestamp ts)
     {
-        switch (ts.ValueKind)
+        switch (ts.Kind)
         {
             case JsonValueKind.Number:
-                return ts.TryGetInt64(out var ms) ? ms : null;
+                return ts.Integer;
             case JsonValueKind.String:
-                var text = ts.GetString()!;
+                var text = ts.Text!;
                 // RFC 3339 requires the 'T' (or space) separator and an explicit offset; "K" alone would accept none.
                 if (text.Length < 20 || !(text.EndsWith('Z') || text.EndsWith('z') || text[^6] is '+' or '-'))
                 {

@@ -47,8 +47,10 @@ public sealed class MutationExplainer(ExplanationOptions options)
             .OrderBy(s => s.After - s.Before).ThenBy(s => s.Category, StringComparer.Ordinal)
             .Take(options.TopCategories).ToList();
 
-        var examplesBefore = new List<(ItemProfile Item, float Contrast)>();
-        var examplesAfter = new List<(ItemProfile Item, float Contrast)>();
+        // Only the best few of each side are kept as the catalog is scanned: collecting every item to sort
+        // them allocated a candidate array the size of the catalog per mutation.
+        var examplesBefore = new List<(ItemProfile Item, float Contrast)>(options.ExampleItems + 1);
+        var examplesAfter = new List<(ItemProfile Item, float Contrast)>(options.ExampleItems + 1);
         foreach (var item in profiles.Items)
         {
             if (item.Vector.Length != old.Length)
@@ -59,11 +61,11 @@ public sealed class MutationExplainer(ExplanationOptions options)
             var contrast = TensorPrimitives.Dot(item.Vector, fresh) - TensorPrimitives.Dot(item.Vector, old);
             if (contrast > 0)
             {
-                examplesAfter.Add((item, contrast));
+                KeepBest(examplesAfter, (item, contrast), options.ExampleItems);
             }
             else if (contrast < 0)
             {
-                examplesBefore.Add((item, -contrast));
+                KeepBest(examplesBefore, (item, -contrast), options.ExampleItems);
             }
         }
 
@@ -72,14 +74,36 @@ public sealed class MutationExplainer(ExplanationOptions options)
             Summary = Summary(gained, lost),
             Gained = gained,
             Lost = lost,
-            ExamplesBefore = Best(examplesBefore, options.ExampleItems),
-            ExamplesAfter = Best(examplesAfter, options.ExampleItems),
+            ExamplesBefore = [.. examplesBefore.Select(c => new ExampleItem(c.Item.ItemId, c.Item.Title))],
+            ExamplesAfter = [.. examplesAfter.Select(c => new ExampleItem(c.Item.ItemId, c.Item.Title))],
         };
     }
 
-    private static List<ExampleItem> Best(List<(ItemProfile Item, float Contrast)> candidates, int count) =>
-        [.. candidates.OrderByDescending(c => c.Contrast).ThenBy(c => c.Item.ItemId, StringComparer.Ordinal)
-            .Take(count).Select(c => new ExampleItem(c.Item.ItemId, c.Item.Title))];
+    /// <summary>
+    /// Inserts a candidate into <paramref name="best"/>, kept in order (contrast descending, then item id)
+    /// and at most <paramref name="count"/> long. A candidate goes after those it ties with entirely, so
+    /// the list is the first <paramref name="count"/> of a stable sort of all candidates in catalog order.
+    /// </summary>
+    private static void KeepBest(List<(ItemProfile Item, float Contrast)> best, (ItemProfile Item, float Contrast) candidate, int count)
+    {
+        var at = best.Count;
+        while (at > 0 && Precedes(candidate, best[at - 1]))
+        {
+            at--;
+        }
+
+        if (at < count)
+        {
+            best.Insert(at, candidate);
+            if (best.Count > count)
+            {
+                best.RemoveAt(best.Count - 1);
+            }
+        }
+    }
+
+    private static bool Precedes((ItemProfile Item, float Contrast) a, (ItemProfile Item, float Contrast) b) =>
+        a.Contrast > b.Contrast || (a.Contrast == b.Contrast && string.CompareOrdinal(a.Item.ItemId, b.Item.ItemId) < 0);
 
     private static string Summary(List<CategoryShift> gained, List<CategoryShift> lost)
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -93,6 +94,9 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
 
     public IReadOnlyCollection<string> DeadLetterReasons => [InvalidEmbeddedEvent];
 
+    /// <summary>The Embedder's event, handed over in a fused chain, is taken as it is instead of being decoded again.</summary>
+    public bool ReadsPayloads => true;
+
     /// <summary>Users whose state is cached now (for tests and diagnostics).</summary>
     public int CachedUsers => _users.Count;
 
@@ -108,7 +112,8 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
         var events = new List<(ConsumeResult<byte[]?, byte[]?> Record, EmbeddedEvent Event)>(batch.Count);
         foreach (var record in batch)
         {
-            if (EmbeddedEventCodec.TryRead(record.Message.Value, out var embedded, out var error))
+            var handed = (record as HandedOnRecord)?.Payload as EmbeddedEvent;
+            if (handed is not null ? Accept(handed, out var embedded, out var error) : EmbeddedEventCodec.TryRead(record.Message.Value, out embedded, out error))
             {
                 if (Encoding.UTF8.GetByteCount(embedded.ModelVersion) > DriftStateRecord.MaxModelVersionBytes)
                 {
@@ -126,7 +131,8 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
                 }
             }
 
-            outputs.Add(_deadLetters.Reject(record, InvalidEmbeddedEvent, error));
+            // An event handed over without its record is dead-lettered as the record the Embedder would have written.
+            outputs.Add(_deadLetters.Reject(handed is not null && record.Message.Value is null ? Written((HandedOnRecord)record, handed) : record, InvalidEmbeddedEvent, error));
         }
 
         var loaded = await LoadMissingUsersAsync(events).ConfigureAwait(false);
@@ -137,7 +143,7 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
         foreach (var (record, embedded) in events)
         {
             var user = _users[embedded.User];
-            var partition = PositionPartition(record.TopicPartition);
+            var partition = PositionPartitionOf(record.Topic, record.Partition.Value);
             if ((user.Partition == partition && record.Offset.Value <= user.Offset) || IsUpstreamCopy(embedded.Origin, user.Origin))
             {
                 replayed++;
@@ -265,6 +271,21 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
         Log.CacheDropped(_logger, partitions.Count, "lost", dropped);
     }
 
+    /// <summary>An event handed over as an object: its record, written, would always decode (the Embedder checked it).</summary>
+    private static bool Accept(
+        EmbeddedEvent handed, [NotNullWhen(true)] out EmbeddedEvent? embedded, [NotNullWhen(false)] out string? error)
+    {
+        embedded = handed;
+        error = null;
+        return true;
+    }
+
+    private static ConsumeResult<byte[]?, byte[]?> Written(HandedOnRecord record, EmbeddedEvent embedded)
+    {
+        var message = PipelineMessages.Embedded(embedded, record.Message.Timestamp);
+        return record.WithValue(message.Key, message.Value);
+    }
+
     /// <summary>
     /// The embedding with its length clipped to 1. The default encoder's are unit vectors; a replacement
     /// model's might not be, and the Recommender's privacy guarantee rests on every event moving the
@@ -389,8 +410,11 @@ public sealed class DriftProcessor : IStatefulBatchProcessor
     public int PositionPartition(TopicPartition partition)
     {
         ArgumentNullException.ThrowIfNull(partition);
-        return partition.Topic == _topics.Raw ? RawPositionPartition(partition.Partition.Value) : partition.Partition.Value;
+        return PositionPartitionOf(partition.Topic, partition.Partition.Value);
     }
+
+    // Without a TopicPartition: a record's TopicPartition getter allocates one on every call.
+    private int PositionPartitionOf(string topic, int partition) => topic == _topics.Raw ? RawPositionPartition(partition) : partition;
 
     /// <summary>How a raw-topic partition is kept in a user's state (<see cref="PositionPartition"/>).</summary>
     public static int RawPositionPartition(int rawPartition) => -2 - rawPartition;

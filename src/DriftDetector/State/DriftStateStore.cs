@@ -89,10 +89,11 @@ public sealed class DriftStateStore(IDatabase database, TimeSpan timeToLive, Red
         {
             var write = writes[i];
             ArgumentException.ThrowIfNullOrEmpty(write.User);
+            // Numbers as integer RedisValues: the client writes the same decimal text without a string per argument.
             pending[i] = database.ScriptEvaluateAsync(ApplyScript, [Key(write.User)],
             [
-                write.Partition.ToString(CultureInfo.InvariantCulture),
-                write.Offset.ToString(CultureInfo.InvariantCulture),
+                write.Partition,
+                write.Offset,
                 DriftStateRecord.Write(write.Partition, write.Offset, write.ModelVersion, write.State, write.Origin),
                 _timeToLive,
             ]);
@@ -101,11 +102,11 @@ public sealed class DriftStateStore(IDatabase database, TimeSpan timeToLive, Red
                 var arguments = new List<RedisValue>((items.Count * 2) + 2);
                 foreach (var (item, offset) in items)
                 {
-                    arguments.Add(offset.ToString(CultureInfo.InvariantCulture));
+                    arguments.Add(offset);
                     arguments.Add(item);
                 }
 
-                arguments.Add(recentItems.ToString(CultureInfo.InvariantCulture));
+                arguments.Add(recentItems);
                 arguments.Add(_timeToLive);
                 recent.Add(database.ScriptEvaluateAsync(RecentItemsScript, [RecentItemsKey(write.User)], [.. arguments]));
             }

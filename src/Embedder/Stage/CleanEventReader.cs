@@ -46,6 +46,16 @@ internal static class CleanEventReader
             return false;
         }
 
+        return TryAccept(parsed, out cleanEvent, out detail);
+    }
+
+    /// <summary>
+    /// The checks of <see cref="TryRead"/> after parsing, for a clean event handed over as an object by
+    /// Ingest in the same process: it passes exactly when its JSON record would.
+    /// </summary>
+    public static bool TryAccept(CleanEvent parsed, [NotNullWhen(true)] out CleanEvent? cleanEvent, [NotNullWhen(false)] out string? detail)
+    {
+        cleanEvent = null;
         if (parsed.SchemaVersion != CleanEvent.CurrentSchemaVersion)
         {
             detail = $"unsupported schema_version {parsed.SchemaVersion}; this build reads version {CleanEvent.CurrentSchemaVersion}";

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using StreamRec.Contracts;
@@ -39,6 +38,19 @@ public sealed class EmbedderProcessor : IBatchProcessor
     private readonly ILogger _logger;
     private readonly DeadLetters _deadLetters;
 
+    /// <summary>Whether a fused chain takes the embedded events as objects (<see cref="OutgoingRecord.Payload"/>).</summary>
+    private bool _payloads;
+
+    /// <summary>Whether the embedded records are written (false: handed on as objects only, never encoded).</summary>
+    private bool _encode = true;
+
+    /// <summary>
+    /// The embeddings of the last batch, which its payloads alias (an <see cref="EmbeddedEvent"/>'s
+    /// embedding may alias its writer's buffer). The chain's later stages read them before this stage is
+    /// given its next batch, which reuses the buffer: no copy and no array per event.
+    /// </summary>
+    private float[] _handedEmbeddings = [];
+
     public EmbedderProcessor(EmbeddingService embedder, TopicNames topics, TimeProvider clock, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(embedder);
@@ -57,6 +69,18 @@ public sealed class EmbedderProcessor : IBatchProcessor
 
     public bool OutputsMatchInputs => true;
 
+    /// <summary>Ingest's clean event, handed over in a fused chain, is taken as it is instead of being parsed again.</summary>
+    public bool ReadsPayloads => true;
+
+    public void HandOnPayloads(string topic, bool written)
+    {
+        if (topic == _topics.Embedded)
+        {
+            _payloads = true;
+            _encode = written;
+        }
+    }
+
     public async ValueTask<IReadOnlyList<OutgoingRecord>> ProcessAsync(
         IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> batch, CancellationToken cancellationToken)
     {
@@ -66,19 +90,29 @@ public sealed class EmbedderProcessor : IBatchProcessor
         for (var i = 0; i < batch.Count; i++)
         {
             var record = batch[i];
-            if (CleanEventReader.TryRead(record.Message.Value, out var cleanEvent, out var detail))
+            var handed = (record as HandedOnRecord)?.Payload as CleanEvent;
+            if (handed is not null
+                ? CleanEventReader.TryAccept(handed, out var cleanEvent, out var detail)
+                : CleanEventReader.TryRead(record.Message.Value, out cleanEvent, out detail))
             {
                 events.Add((i, cleanEvent));
                 continue;
             }
 
-            outputs[i] = _deadLetters.Reject(record, InvalidCleanEvent, detail);
+            // A clean event handed over without its record is dead-lettered as the record Ingest would have written.
+            outputs[i] = _deadLetters.Reject(
+                handed is not null && record.Message.Value is null ? Written((HandedOnRecord)record, handed) : record, InvalidCleanEvent, detail);
         }
 
         if (events.Count > 0)
         {
             var d = _embedder.Dimension;
-            var embeddings = ArrayPool<float>.Shared.Rent(events.Count * d);
+            if (_payloads && _handedEmbeddings.Length < events.Count * d)
+            {
+                _handedEmbeddings = new float[events.Count * d];
+            }
+
+            var embeddings = _payloads ? _handedEmbeddings : ArrayPool<float>.Shared.Rent(events.Count * d);
             try
             {
                 var items = events.ConvertAll(e => new ItemAttributes(e.Event.ItemId, e.Event.Title, e.Event.Categories, e.Event.Tags));
@@ -93,7 +127,10 @@ public sealed class EmbedderProcessor : IBatchProcessor
             }
             finally
             {
-                ArrayPool<float>.Shared.Return(embeddings);
+                if (!_payloads)
+                {
+                    ArrayPool<float>.Shared.Return(embeddings);
+                }
             }
         }
 
@@ -102,7 +139,7 @@ public sealed class EmbedderProcessor : IBatchProcessor
 
     private OutgoingRecord Embedded(ConsumeResult<byte[]?, byte[]?> source, CleanEvent cleanEvent, ReadOnlyMemory<float> embedding)
     {
-        var value = EmbeddedEventCodec.Write(new EmbeddedEvent
+        var embedded = new EmbeddedEvent
         {
             EventId = cleanEvent.EventId,
             User = cleanEvent.User,
@@ -112,13 +149,23 @@ public sealed class EmbedderProcessor : IBatchProcessor
             ModelVersion = _embedder.ModelVersion,
             Embedding = embedding,
             Origin = cleanEvent.Origin,
-        });
-        return new OutgoingRecord(_topics.Embedded, new Message<byte[]?, byte[]?>
+        };
+
+        // The event keeps its record timestamp along the pipeline (Ingest does the same).
+        var timestamp = source.Message.Timestamp;
+        if (_encode)
         {
-            Key = Encoding.UTF8.GetBytes(cleanEvent.User),
-            Value = value,
-            // The event keeps its record timestamp along the pipeline (Ingest does the same).
-            Timestamp = source.Message.Timestamp,
-        });
+            return new OutgoingRecord(_topics.Embedded, PipelineMessages.Embedded(embedded, timestamp)) { Payload = _payloads ? embedded : null };
+        }
+
+        // Not written: the checks of encoding still apply, so an event a split deployment could not write fails here too.
+        EmbeddedEventCodec.Validate(embedded);
+        return new OutgoingRecord(_topics.Embedded, new Message<byte[]?, byte[]?> { Timestamp = timestamp }) { Payload = embedded };
+    }
+
+    private static ConsumeResult<byte[]?, byte[]?> Written(HandedOnRecord record, CleanEvent cleanEvent)
+    {
+        var message = PipelineMessages.Clean(cleanEvent, record.Message.Timestamp);
+        return record.WithValue(message.Key, message.Value);
     }
 }

@@ -13,7 +13,11 @@ public sealed record FusedLink(IBatchProcessor Processor, string InputTopic);
 /// what somebody else reads: dead letters, mutations, recommendations, and any topic no stage of the
 /// chain reads. The clean and embedded topics are not written unless
 /// <c>writeIntermediateTopics</c> asks for them (for auditing and debugging), or, for the embedded
-/// topic alone, <c>writeEmbeddedTopic</c> (a billboard in another process reads it).
+/// topic alone, <c>writeEmbeddedTopic</c> (a billboard in another process reads it). Where every stage
+/// of the chain reading a topic takes payloads (<see cref="IBatchProcessor.ReadsPayloads"/>), a record
+/// is handed on with the typed event its stage made (<see cref="HandedOnRecord"/>), so the next stage
+/// does not parse what the previous one encoded, and a topic that is not written is not encoded at all
+/// (<see cref="IBatchProcessor.HandOnPayloads"/>); what is written is byte for byte what split writes.
 /// <para>
 /// Effects are those of the split topology. <see cref="StageLoop"/> stores the input offsets only after
 /// every output of the batch is acknowledged and every stateful stage (the DriftDetector) has written
@@ -72,6 +76,19 @@ public sealed class FusedProcessor : IStatefulBatchProcessor
                 if (_handedOn.Contains(topic) && !(writeEmbeddedTopic && topic == topics.Embedded))
                 {
                     _unwritten.Add(topic);
+                }
+            }
+        }
+
+        // A topic whose every reader in the chain takes payloads is handed on as objects, not re-parsed;
+        // its values are left out altogether when it is not written either.
+        foreach (var topic in _handedOn)
+        {
+            if (_links.Skip(1).Where(l => l.InputTopic == topic).All(l => l.Processor.ReadsPayloads))
+            {
+                foreach (var link in _links)
+                {
+                    link.Processor.HandOnPayloads(topic, written: !_unwritten.Contains(topic));
                 }
             }
         }
@@ -194,15 +211,23 @@ public sealed class FusedProcessor : IStatefulBatchProcessor
     }
 
     /// <summary>
-    /// An output as the next stage's input record: at the position of the input it answers (the chain's
-    /// input topic, partition and offset), or, for a stage whose outputs do not answer its inputs one for
-    /// one, at no position (no later stage uses one: the Recommender keys everything by mutation id).
+    /// An output as the next stage's input record, with its payload: at the position of the input it
+    /// answers (the chain's input topic, partition and offset), or, for a stage whose outputs do not
+    /// answer its inputs one for one, at no position (no later stage uses one: the Recommender keys
+    /// everything by mutation id).
     /// </summary>
-    private static ConsumeResult<byte[]?, byte[]?> HandedOn(OutgoingRecord output, ConsumeResult<byte[]?, byte[]?>? source) => new()
-    {
-        TopicPartitionOffset = source?.TopicPartitionOffset ?? new TopicPartitionOffset(output.Topic, Partition.Any, Offset.Unset),
-        Message = output.Message,
-    };
+    private static HandedOnRecord HandedOn(OutgoingRecord output, ConsumeResult<byte[]?, byte[]?>? source) => source is null
+        ? new HandedOnRecord { Topic = output.Topic, Partition = Partition.Any, Offset = Offset.Unset, Message = output.Message, Payload = output.Payload }
+        : new HandedOnRecord
+        {
+            // Field by field: the TopicPartitionOffset getter allocates a new one each time.
+            Topic = source.Topic,
+            Partition = source.Partition,
+            Offset = source.Offset,
+            LeaderEpoch = source.LeaderEpoch,
+            Message = output.Message,
+            Payload = output.Payload,
+        };
 
     /// <summary>What one stage did with one batch, counted when the batch completes.</summary>
     private struct LinkCounts

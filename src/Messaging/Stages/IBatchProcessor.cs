@@ -33,6 +33,24 @@ public interface IBatchProcessor
     bool CountsOwnEvents => false;
 
     /// <summary>
+    /// Whether the stage takes a <see cref="HandedOnRecord"/>'s payload, when it has one, instead of
+    /// parsing the record's value. A fused chain leaves a topic's values out
+    /// (<see cref="HandOnPayloads"/>) only when every stage of the chain reading it does.
+    /// </summary>
+    bool ReadsPayloads => false;
+
+    /// <summary>
+    /// Told by a fused chain, once before the first batch, for each topic whose records it hands on to
+    /// stages that read payloads: this stage's outputs to <paramref name="topic"/> (if it writes any)
+    /// should carry their typed record in <see cref="OutgoingRecord.Payload"/>, and when
+    /// <paramref name="written"/> is false the chain writes them nowhere, so their messages need only
+    /// the record timestamp, without the encoded key and value. A stage that does neither ignores it.
+    /// </summary>
+    void HandOnPayloads(string topic, bool written)
+    {
+    }
+
+    /// <summary>
     /// Processes a batch (records of several partitions, in partition order) and returns the records to
     /// publish. A bad input record must become a dead-letter record, not an exception: an exception here
     /// stops the stage (nothing of the batch is committed, so it is processed again after a restart).

@@ -24,6 +24,9 @@ public sealed class BillboardProcessor(BillboardStore store, BillboardWindows wi
 
     public string StageName => Stage;
 
+    /// <summary>The Embedder's event, handed over in a fused chain, is taken as it is instead of being decoded again.</summary>
+    public bool ReadsPayloads => true;
+
     public async ValueTask<IReadOnlyList<OutgoingRecord>> ProcessAsync(IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -32,7 +35,11 @@ public sealed class BillboardProcessor(BillboardStore store, BillboardWindows wi
         long invalid = 0, notInCatalog = 0, counted = 0, duplicate = 0, refused = 0;
         foreach (var record in batch)
         {
-            if (record.Message.Value is { } value && EmbeddedEventCodec.TryRead(value, out var read, out _))
+            if (record is HandedOnRecord { Payload: EmbeddedEvent handed })
+            {
+                events.Add(handed);
+            }
+            else if (record.Message.Value is { } value && EmbeddedEventCodec.TryRead(value, out var read, out _))
             {
                 events.Add(read);
             }

@@ -71,6 +71,31 @@ public sealed class BillboardWorkerTests(KafkaFixture kafka, RedisServerFixture 
     }
 
     [Fact]
+    public async Task Events_handed_over_as_objects_in_a_fused_chain_are_counted_as_their_records_are()
+    {
+        // A fused chain hands the billboard the Embedder's events without encoding them (no value at all).
+        var (world, prefix, _) = await SetUpAsync("bb-handed");
+        var events = Enumerable.Range(0, 12).Select(i => Event(world, prefix + "u" + (i % 4), i, world.Items[i])).ToList();
+        var options = Options();
+        var store = new BillboardStore(redis.Connection.GetDatabase(), options);
+        using var counters = new CounterCapture();
+        var processor = new BillboardProcessor(store, new BillboardWindows(options), new RecommenderMetrics(counters.Metrics), new ManualClock(Now), NullLogger.Instance);
+        List<ConsumeResult<byte[]?, byte[]?>> handed = [.. events.Select((e, i) => new HandedOnRecord
+        {
+            Topic = prefix + "raw", Partition = 0, Offset = i, Message = new Message<byte[]?, byte[]?>(), Payload = e,
+        })];
+
+        Assert.True(((IBatchProcessor)processor).ReadsPayloads);
+        await processor.ProcessAsync(handed, CancellationToken.None);
+        await processor.ProcessAsync(handed, CancellationToken.None); // a replay counts nothing, as for records
+
+        var frame = (await store.ExistingFrameAsync(world.ModelVersion, WindowStart))!;
+        Assert.Equal(12, (await store.ExactCountsAsync(world.ModelVersion, WindowStart, frame)).Sum());
+        Assert.Equal(12, counters.Get("streamrec_billboard_events_total", "outcome", BillboardOutcomes.Counted));
+        Assert.Equal(0, counters.Get("streamrec_billboard_events_total", "outcome", BillboardOutcomes.Invalid));
+    }
+
+    [Fact]
     public async Task An_item_seen_only_in_events_is_never_counted_nor_released()
     {
         var (world, prefix, topic) = await SetUpAsync("bb-private");

@@ -125,6 +125,36 @@ public sealed class MutationExplainerTests
     }
 
     [Fact]
+    public void Examples_are_the_items_of_largest_contrast_with_ties_broken_by_item_id()
+    {
+        // Pairs of items with identical vectors tie exactly; the explanation must name them by id order.
+        var items = new ItemProfiles(capacity: 1000);
+        items.UseModel("m1");
+        var random = new Random(9);
+        for (var i = 0; i < 40; i++)
+        {
+            var v = Enumerable.Range(0, 8).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+            foreach (var id in (string[])[$"b-{i:D2}", $"a-{i:D2}"])
+            {
+                Assert.True(items.TryAdd(id, v, $"Title of {id}", ["Drama"]));
+            }
+        }
+
+        var before = Enumerable.Range(0, 8).Select(k => k == 0 ? 1f : 0f).ToArray();
+        var after = Enumerable.Range(0, 8).Select(k => k == 1 ? 1f : 0f).ToArray();
+        var explanation = new MutationExplainer(new ExplanationOptions { ExampleItems = 5 }).Explain(before, after, items);
+
+        // The reference: every item's contrast over its stored (normalised) vector, fully sorted.
+        float Contrast(float[] v) => System.Numerics.Tensors.TensorPrimitives.Dot(v, after) - System.Numerics.Tensors.TensorPrimitives.Dot(v, before);
+        string[] Best(IEnumerable<(string Id, float Contrast)> candidates) =>
+            [.. candidates.OrderByDescending(c => c.Contrast).ThenBy(c => c.Id, StringComparer.Ordinal).Take(5).Select(c => c.Id)];
+        Assert.Equal(Best(items.Items.Select(p => (p.ItemId, Contrast(p.Vector))).Where(c => c.Item2 > 0)), explanation.ExamplesAfter.Select(e => e.ItemId));
+        Assert.Equal(Best(items.Items.Select(p => (p.ItemId, -Contrast(p.Vector))).Where(c => c.Item2 > 0)), explanation.ExamplesBefore.Select(e => e.ItemId));
+        Assert.Equal(5, explanation.ExamplesAfter.Count);
+        Assert.StartsWith("a-", explanation.ExamplesAfter[0].ItemId, StringComparison.Ordinal); // "a-" ties "b-" and sorts first
+    }
+
+    [Fact]
     public void Items_without_categories_give_a_summary_that_says_so()
     {
         var items = new ItemProfiles(10);

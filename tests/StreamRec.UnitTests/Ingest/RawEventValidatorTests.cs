@@ -88,6 +88,8 @@ public sealed class RawEventValidatorTests
         { Event().Replace("1700000000000", "1700000000000.5", StringComparison.Ordinal), RejectionReasons.InvalidTimestamp, "epoch milliseconds" },
         { Event().Replace("1700000000000", "true", StringComparison.Ordinal), RejectionReasons.WrongType, "field 'ts' has the wrong type" },
         { Event().Replace("1700000000000", "[1700000000000]", StringComparison.Ordinal), RejectionReasons.WrongType, "field 'ts' has the wrong type" },
+        { Event().Replace("1700000000000", "\"2023-11-14T22:13:20Z\\uD800\"", StringComparison.Ordinal), RejectionReasons.WrongType, "field 'ts' has the wrong type" },
+        { Event().Replace("[\"Comedy\",\"Crime\"]", "[\"Comedy\",\"\\uD800\"]", StringComparison.Ordinal), RejectionReasons.WrongType, "'categories'" },
         { Event().Replace("1700000000000", "\"yesterday\"", StringComparison.Ordinal), RejectionReasons.InvalidTimestamp, "RFC 3339" },
         { Event().Replace("1700000000000", "\"2023-11-14T22:13:20\"", StringComparison.Ordinal), RejectionReasons.InvalidTimestamp, "offset" },
         { Event().Replace("1700000000000", "99999999999999999999999", StringComparison.Ordinal), RejectionReasons.InvalidTimestamp, "epoch milliseconds" },
